@@ -14,7 +14,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['sync/src/domain/**/*.ts'],
-      exclude: ['**/*.test.ts', '**/*.generated.ts'],
+      exclude: ['**/*.test.ts', '**/*.generated.ts', '**/test-support.ts'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: { lines: 90 },
     },

@@ -27,7 +27,9 @@ export const Qualification = {
 } as const;
 export type Qualification = (typeof Qualification)[keyof typeof Qualification];
 
-export const qualificationSchema = z.enum(Object.values(Qualification) as [Qualification, ...Qualification[]]);
+export const qualificationSchema = z.enum(
+  Object.values(Qualification) as [Qualification, ...Qualification[]],
+);
 
 export const qualificationNames: Readonly<Record<Qualification, { zh: string; en: string }>> = {
   pre_post_training: { zh: '岗前培训合格', en: 'Pre-post training passed' },

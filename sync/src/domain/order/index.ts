@@ -1,0 +1,3 @@
+export * from './deadlines';
+export * from './order';
+export * from './order-command';

@@ -1,0 +1,2 @@
+export * from './identity-number';
+export * from './worker';
