@@ -8,7 +8,6 @@ import {
   maxHlcDriftMs,
   receiveHlc,
   tickHlc,
-  type Hlc,
 } from './hlc';
 
 test('tick follows the wall clock and counts within one millisecond', () => {
