@@ -1,0 +1,145 @@
+import {
+  DomainError,
+  DomainErrorCode,
+  formatRegionName,
+  regionAreaCode,
+  validateCountyCode,
+} from '@jiazheng/sync/domain';
+import { z } from 'zod';
+
+/** The environment variables the appliance reads; errors name them so an operator knows what to fix. */
+export const ApplianceEnv = {
+  county: 'JZ_COUNTY',
+  host: 'JZ_HOST',
+  port: 'JZ_PORT',
+  dataDir: 'JZ_DATA_DIR',
+} as const;
+export type ApplianceEnv = (typeof ApplianceEnv)[keyof typeof ApplianceEnv];
+
+/** 杭州市西湖区: the pilot county, so a developer's `npm start` needs no setup. */
+export const DEFAULT_COUNTY_CODE = '330106';
+/** Loopback by default: serving the LAN is a deliberate choice (`JZ_HOST=0.0.0.0`), never an accident. */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+
+const MAX_HOST_LENGTH = 253;
+const MAX_DATA_DIR_LENGTH = 1024;
+
+const countySchema = z
+  .string()
+  .trim()
+  .transform((code, ctx) => {
+    const result = validateCountyCode({ code });
+    if (!result.ok) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a county-level GB/T 2260 code such as ${DEFAULT_COUNTY_CODE}: ${result.error.message.replace(/^code: /, '')}`,
+      });
+      return z.NEVER;
+    }
+    // About a hundred counties have no entry in the area-code table; they still run, but a bare local
+    // caller ID cannot then be completed, so callers must send the area code.
+    return {
+      code: result.value.code,
+      name: formatRegionName({ code: result.value.code }),
+      areaCode: regionAreaCode({ code: result.value.code }) ?? null,
+    };
+  });
+
+// Host names and IPv4/IPv6 literals only: the value ends up in a URL printed to operators and in listen().
+const hostSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_HOST_LENGTH, `must be at most ${MAX_HOST_LENGTH} characters`)
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+    'must be a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0',
+  );
+
+// Environment variables are strings; a strict digit pattern refuses "8080abc", "0x1F90" and "1e3",
+// which Number() would quietly accept.
+const portSchema = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535')])
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int('must be a whole number from 0 to 65535')
+      .min(0, 'must be a whole number from 0 to 65535')
+      .max(65535, 'must be a whole number from 0 to 65535'),
+  );
+
+const dataDirSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_DATA_DIR_LENGTH, `must be at most ${MAX_DATA_DIR_LENGTH} characters`)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being refused
+  .refine((dir) => !/[\u0000-\u001f\u007f]/.test(dir), 'must not contain control characters');
+
+/**
+ * The appliance's configuration. Input keys are optional and take the documented defaults; the output is
+ * fully resolved, with the county's display name and area code derived once here rather than at every use.
+ */
+export const applianceConfigSchema = z
+  .strictObject({
+    // prefault, not default: the default code must go through the same lookup to get its name.
+    countyCode: countySchema.prefault(DEFAULT_COUNTY_CODE),
+    host: hostSchema.default(DEFAULT_HOST),
+    port: portSchema.default(DEFAULT_PORT),
+    /** Only stored for now: the database and recordings that live there come in later issues. */
+    dataDir: dataDirSchema.optional(),
+  })
+  .transform(({ countyCode: county, host, port, dataDir }) => ({
+    county,
+    host,
+    port,
+    dataDir: dataDir ?? `./data/${county.code}`,
+  }));
+export type ApplianceConfigInput = z.input<typeof applianceConfigSchema>;
+export type ApplianceConfig = z.infer<typeof applianceConfigSchema>;
+export type County = ApplianceConfig['county'];
+
+const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
+  countyCode: ApplianceEnv.county,
+  host: ApplianceEnv.host,
+  port: ApplianceEnv.port,
+  dataDir: ApplianceEnv.dataDir,
+};
+
+/** Empty counts as unset, as in `${JZ_PORT:-8080}`, so `JZ_PORT=` in a unit file does not break start-up. */
+function readVariable(env: Readonly<Record<string, string | undefined>>, name: ApplianceEnv): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * Reads the configuration from environment variables (`process.env`, or a plain record in tests). Throws a
+ * DomainError (`invalid_input`) whose `field` is the offending variable, e.g. `JZ_PORT`.
+ */
+export function parseApplianceConfig(options: {
+  env: Readonly<Record<string, string | undefined>>;
+}): ApplianceConfig {
+  const input: Record<string, string> = {};
+  for (const [key, name] of Object.entries(envByKey)) {
+    const value = readVariable(options.env, name);
+    if (value !== undefined) input[key] = value;
+  }
+  const parsed = applianceConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = issue?.path[0];
+  const field = typeof key === 'string' && key in envByKey ? envByKey[key as keyof typeof envByKey] : 'env';
+  const value = typeof key === 'string' ? input[key] : undefined;
+  throw new DomainError({
+    code: DomainErrorCode.invalidInput,
+    field,
+    message: `${field}${value === undefined ? '' : `=${JSON.stringify(truncate(value))}`}: ${issue?.message ?? 'invalid'}`,
+  });
+}
+
+// A hostile or mistaken value could be huge; the message only needs enough to recognise it.
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
