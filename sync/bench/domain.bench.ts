@@ -35,7 +35,14 @@ function measure(name: string, iterations: number, fn: (i: number) => void): voi
 const queries = ['保姆', 'baomu', 'bm', 'bao jie', 'nanny', '空调', 'kongtiao', '律师', 'lvshi', '天气'];
 measure('catalogue search', 20_000, (i) => searchCatalogue({ query: queries[i % queries.length] ?? '' }));
 
-const callerIds = ['13812345678', '+86 138 1234 5678', '0086-571-8888-8888', '(0571) 8888-8888 转 123', '88886666', '95588'];
+const callerIds = [
+  '13812345678',
+  '+86 138 1234 5678',
+  '0086-571-8888-8888',
+  '(0571) 8888-8888 转 123',
+  '88886666',
+  '95588',
+];
 measure('phone normalise (caller ID forms)', 20_000, (i) =>
   normalisePhone({ input: callerIds[i % callerIds.length] ?? '', defaultAreaCode: '0571' }),
 );
@@ -86,7 +93,9 @@ measure('replay a 7-command order log', 20_000, () => replayOrderLog({ log }));
 
 const candidates: DispatchCandidate[] = Array.from({ length: 200 }, (_, i) => ({
   enterprise: makeEnterprise({ id: `e${i}`, items: ['FAM-NANNY'] }),
-  workers: Array.from({ length: 20 }, (_, j) => makeWorker({ id: `e${i}-w${j}`, enterpriseId: `e${i}`, trained: j % 3 !== 0 })),
+  workers: Array.from({ length: 20 }, (_, j) =>
+    makeWorker({ id: `e${i}-w${j}`, enterpriseId: `e${i}`, trained: j % 3 !== 0 }),
+  ),
   creditScore: (i * 37) % 100,
   openOrders: i % 7,
   lastDispatchedAt: t0 - (i % 50) * 3_600_000,

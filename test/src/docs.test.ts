@@ -15,7 +15,7 @@ function tableAfter(markdown: string, heading: string): string[][] {
   const rows: string[][] = [];
   for (const line of markdown.slice(start).split('\n').slice(1)) {
     if (line.startsWith('### ') || line.startsWith('## ')) break;
-    const m = /^\| `(\w+)` \| (.+?) \| (.+?) \|$/.exec(line);
+    const m = /^\|\s*`(\w+)`\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|$/.exec(line);
     if (m) rows.push([m[1] ?? '', m[2] ?? '', m[3] ?? '']);
   }
   return rows;

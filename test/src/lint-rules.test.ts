@@ -13,7 +13,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tag = `zz-lint-probe-${randomUUID().slice(0, 8)}`;
 
-type Probe = { name: string; path: string; code: string; expect: { rule: string; message?: RegExp } | 'clean' };
+type Probe = {
+  name: string;
+  path: string;
+  code: string;
+  expect: { rule: string; message?: RegExp } | 'clean';
+};
 
 const probes: Probe[] = [
   {
@@ -132,6 +137,9 @@ test.each(probes)('the linter judges $name', (probe) => {
   }
   const { rule, message } = probe.expect;
   const hit = messages.find((m) => m.ruleId === rule && (!message || message.test(m.message)));
-  expect(hit, `expected ${rule} in ${JSON.stringify(messages.map((m) => [m.ruleId, m.message]))}`).toBeDefined();
+  expect(
+    hit,
+    `expected ${rule} in ${JSON.stringify(messages.map((m) => [m.ruleId, m.message]))}`,
+  ).toBeDefined();
   expect(hit?.severity).toBe(2);
 });

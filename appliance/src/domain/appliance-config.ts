@@ -60,7 +60,13 @@ const hostSchema = z
 // Environment variables are strings; a strict digit pattern refuses "8080abc", "0x1F90" and "1e3",
 // which Number() would quietly accept.
 const portSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535')])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535'),
+  ])
   .transform(Number)
   .pipe(
     z
@@ -109,7 +115,10 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
 };
 
 /** Empty counts as unset, as in `${JZ_PORT:-8080}`, so `JZ_PORT=` in a unit file does not break start-up. */
-function readVariable(env: Readonly<Record<string, string | undefined>>, name: ApplianceEnv): string | undefined {
+function readVariable(
+  env: Readonly<Record<string, string | undefined>>,
+  name: ApplianceEnv,
+): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value;
 }

@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import {
-  compareHlc,
-  createHlc,
-  decodeHlc,
-  encodeHlc,
-  maxHlcDriftMs,
-  receiveHlc,
-  tickHlc,
-} from './hlc';
+import { compareHlc, createHlc, decodeHlc, encodeHlc, maxHlcDriftMs, receiveHlc, tickHlc } from './hlc';
 
 test('tick follows the wall clock and counts within one millisecond', () => {
   const c0 = createHlc({ node: 'a', now: 1000 });

@@ -1,0 +1,338 @@
+import {
+  categoryCodeSchema,
+  DomainError,
+  DomainErrorCode,
+  formatRegionName,
+  getItem,
+  getRegion,
+  getRegionPath,
+  listCategories,
+  listChildren,
+  listItems,
+  maskPhone,
+  normalisePhone,
+  searchCatalogue,
+  searchRegions,
+} from '@jiazheng/sync/domain';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import type { ApplianceConfig } from '../../domain/appliance-config';
+import type { Logger } from '../../ports/logger';
+import { APPLIANCE_VERSION } from '../../version';
+
+/** Nothing the appliance accepts today is anywhere near this; the cap stops a client from filling memory. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Longer than any legitimate search; the domain has its own, tighter limits. */
+const MAX_QUERY_PARAM_LENGTH = 200;
+
+/** Error codes in responses: the domain's, plus the ones only HTTP can produce. */
+export const HttpErrorCode = {
+  ...DomainErrorCode,
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  internal: 'internal',
+} as const;
+export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
+
+export type ErrorBody = { error: { code: HttpErrorCode; field: string | null; message: string } };
+
+const statusByDomainCode: Readonly<Record<DomainErrorCode, ContentfulStatusCode>> = {
+  invalid_input: 400,
+  not_found: 404,
+  forbidden: 403,
+  invalid_transition: 409,
+  conflict: 409,
+};
+
+/** The endpoints, listed by `GET /` so a technician on the LAN can find their way without the docs. */
+export const ENDPOINTS = [
+  { method: 'GET', path: '/health', description: 'liveness, county and version' },
+  { method: 'GET', path: '/api/catalogue/categories', description: 'service categories' },
+  {
+    method: 'GET',
+    path: '/api/catalogue/items?category=FAM',
+    description: 'service items, optionally of one category',
+  },
+  { method: 'GET', path: '/api/catalogue/items/:code', description: 'one service item, e.g. FAM-NANNY' },
+  {
+    method: 'GET',
+    path: '/api/catalogue/search?q=保姆&limit=10',
+    description: 'search items by Chinese, pinyin (baomu), initials (bm) or English',
+  },
+  {
+    method: 'GET',
+    path: '/api/regions?q=西湖&limit=20',
+    description: 'search regions; without q, the provinces',
+  },
+  { method: 'GET', path: '/api/regions/:code', description: 'one GB/T 2260 region, its path and children' },
+  {
+    method: 'POST',
+    path: '/api/phone/normalise',
+    description: 'normalise a caller ID: JSON {"input": "88888888", "defaultAreaCode"?: "0571"}',
+  },
+] as const;
+
+const phoneRequestSchema = z.strictObject({
+  input: z.string(),
+  defaultAreaCode: z.string().optional(),
+});
+
+export type CreateHttpAppOptions = {
+  config: ApplianceConfig;
+  /** Defaults to the appliance's package version. */
+  version?: string | undefined;
+  /** Where unexpected errors are reported; defaults to `console`. */
+  logger?: Logger | undefined;
+};
+
+/**
+ * The appliance's HTTP API as a Hono app: request handling only, no listening socket, so tests drive it with
+ * `app.request()` and the HttpService serves it. Every input is treated as hostile: sizes are capped,
+ * parameters validated, and failures come back as `{ error: { code, field, message } }`.
+ */
+export function createHttpApp(options: CreateHttpAppOptions): Hono {
+  const { config } = options;
+  const version = options.version ?? APPLIANCE_VERSION;
+  const logger = options.logger ?? console;
+  const county = config.county;
+
+  const app = new Hono();
+
+  // The appliance serves plain HTTP on the county LAN; HSTS would only strand browsers if TLS came later.
+  app.use(secureHeaders({ strictTransportSecurity: false }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        errorResponse(c, 413, {
+          code: HttpErrorCode.payloadTooLarge,
+          field: 'body',
+          message: `body: must be at most ${MAX_BODY_BYTES} bytes`,
+        }),
+    }),
+  );
+
+  app.get('/', (c) =>
+    c.json({
+      name: { zh: '家政服务网络 区县设备', en: 'Jiazheng Network county appliance' },
+      county,
+      version,
+      endpoints: ENDPOINTS,
+    }),
+  );
+
+  app.get('/health', (c) => c.json({ ok: true, county, version }));
+
+  app.get('/api/catalogue/categories', (c) => c.json({ categories: listCategories() }));
+
+  app.get('/api/catalogue/items', (c) => {
+    const category = readQuery(c, { name: 'category' });
+    if (category === undefined) return c.json({ items: listItems() });
+    const parsed = categoryCodeSchema.safeParse(category);
+    if (!parsed.success) {
+      throw invalid({
+        field: 'category',
+        message: `must be one of ${listCategories()
+          .map((cat) => cat.code)
+          .join(', ')}`,
+      });
+    }
+    return c.json({ items: listItems({ categoryCode: parsed.data }) });
+  });
+
+  app.get('/api/catalogue/items/:code', (c) => c.json({ item: getItem({ code: c.req.param('code') }) }));
+
+  app.get('/api/catalogue/search', (c) => {
+    const q = readRequiredQuery(c, { name: 'q' });
+    const limit = readLimit(c);
+    const results = renameFields({
+      fields: { query: 'q' },
+      run: () => searchCatalogue({ query: q, limit }),
+    });
+    return c.json({ results });
+  });
+
+  app.get('/api/regions', (c) => {
+    const q = readQuery(c, { name: 'q' });
+    const limit = readLimit(c);
+    const regions =
+      q === undefined
+        ? listChildren({}).slice(0, limit)
+        : renameFields({ fields: { query: 'q' }, run: () => searchRegions({ query: q, limit }) });
+    return c.json({ regions: regions.map((region) => ({ ...region, fullName: formatRegionName(region) })) });
+  });
+
+  app.get('/api/regions/:code', (c) => {
+    const code = c.req.param('code');
+    const region = getRegion({ code });
+    return c.json({
+      region: { ...region, fullName: formatRegionName({ code: region.code }) },
+      path: getRegionPath({ code: region.code }),
+      children: listChildren({ code: region.code }),
+    });
+  });
+
+  app.post('/api/phone/normalise', async (c) => {
+    const body = phoneRequestSchema.safeParse(await readJsonBody(c));
+    if (!body.success) throw bodyIssue(body.error);
+    // The appliance's own area code completes a bare local caller ID (8 digits in most cities), which is
+    // what many trunks deliver for local calls.
+    const phoneOptions = {
+      input: body.data.input,
+      defaultAreaCode: body.data.defaultAreaCode ?? county.areaCode ?? undefined,
+    };
+    const phone = normalisePhone(phoneOptions);
+    return c.json({ ...phone, masked: maskPhone(phoneOptions) });
+  });
+
+  app.notFound((c) =>
+    errorResponse(c, 404, {
+      code: HttpErrorCode.notFound,
+      field: null,
+      message: 'no such endpoint; GET / lists them',
+    }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof DomainError) {
+      return errorResponse(c, statusByDomainCode[error.code], {
+        code: error.code,
+        field: error.field ?? null,
+        message: error.message,
+      });
+    }
+    if (error instanceof HttpError) return errorResponse(c, error.status, error.body);
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(c, error.status, {
+        code: HttpErrorCode.invalidInput,
+        field: null,
+        message: error.message || 'bad request',
+      });
+    }
+    // The detail can hold paths, data or stack traces: it goes to the operator's log, never to the client.
+    logger.error(`${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
+    return errorResponse(c, 500, {
+      code: HttpErrorCode.internal,
+      field: null,
+      message: 'internal error; the appliance log has the details',
+    });
+  });
+
+  return app;
+}
+
+/** An HTTP-level refusal that is not a domain rule (wrong media type, oversized body). */
+class HttpError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly body: ErrorBody['error'];
+
+  constructor(options: { status: ContentfulStatusCode; body: ErrorBody['error'] }) {
+    super(options.body.message);
+    this.status = options.status;
+    this.body = options.body;
+  }
+}
+
+function errorResponse(c: Context, status: ContentfulStatusCode, error: ErrorBody['error']): Response {
+  const body: ErrorBody = { error };
+  return c.json(body, status);
+}
+
+function invalid(options: { field: string; message: string }): DomainError {
+  return new DomainError({
+    code: DomainErrorCode.invalidInput,
+    field: options.field,
+    message: `${options.field}: ${options.message}`,
+  });
+}
+
+/**
+ * One query parameter, or undefined when absent. A repeated parameter is refused rather than silently taking
+ * the first, so a proxy and the appliance can never disagree about which value was meant.
+ */
+function readQuery(c: Context, options: { name: string }): string | undefined {
+  const values = c.req.queries(options.name);
+  if (values === undefined || values.length === 0) return undefined;
+  if (values.length > 1) throw invalid({ field: options.name, message: 'must be given once' });
+  const value = values[0] ?? '';
+  if (value.length > MAX_QUERY_PARAM_LENGTH) {
+    throw invalid({ field: options.name, message: `must be at most ${MAX_QUERY_PARAM_LENGTH} characters` });
+  }
+  return value;
+}
+
+function readRequiredQuery(c: Context, options: { name: string }): string {
+  const value = readQuery(c, options);
+  if (value === undefined || value.trim() === '')
+    throw invalid({ field: options.name, message: 'is required' });
+  return value;
+}
+
+function readLimit(c: Context): number | undefined {
+  const text = readQuery(c, { name: 'limit' });
+  if (text === undefined) return undefined;
+  // Strict digits: Number() would accept "1e2", "0x10" and " 5 ".
+  if (!/^\d{1,4}$/.test(text)) throw invalid({ field: 'limit', message: 'must be a whole number' });
+  const limit = Number(text);
+  if (limit < 1) throw invalid({ field: 'limit', message: 'must be at least 1' });
+  return limit;
+}
+
+/** Runs a domain call and renames the `field` of a DomainError to the name the HTTP client used. */
+function renameFields<T>(options: { fields: Readonly<Record<string, string>>; run: () => T }): T {
+  try {
+    return options.run();
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.field === undefined) throw error;
+    const renamed = options.fields[error.field];
+    if (renamed === undefined) throw error;
+    throw new DomainError({
+      code: error.code,
+      field: renamed,
+      message: error.message.startsWith(`${error.field}:`)
+        ? `${renamed}${error.message.slice(error.field.length)}`
+        : error.message,
+    });
+  }
+}
+
+/**
+ * The request body parsed as JSON. The media type must be application/json: a browser sends that only after
+ * a CORS preflight, so a hostile web page cannot post to the appliance with a plain form.
+ */
+async function readJsonBody(c: Context): Promise<unknown> {
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new HttpError({
+      status: 415,
+      body: {
+        code: HttpErrorCode.unsupportedMediaType,
+        field: 'content-type',
+        message: 'content-type: must be application/json',
+      },
+    });
+  }
+  const text = await c.req.text();
+  if (text.trim() === '') throw invalid({ field: 'body', message: 'is empty; send a JSON object' });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : 'could not be parsed';
+    throw invalid({ field: 'body', message: `is not valid JSON (${reason})` });
+  }
+}
+
+function bodyIssue(error: z.ZodError): DomainError {
+  const issue = error.issues[0];
+  if (issue === undefined) return invalid({ field: 'body', message: 'is invalid' });
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? 'body';
+    return invalid({ field: key.slice(0, 40), message: 'is not a known field' });
+  }
+  if (issue.path.length === 0) return invalid({ field: 'body', message: 'must be a JSON object' });
+  return invalid({ field: issue.path.map(String).join('.'), message: issue.message });
+}

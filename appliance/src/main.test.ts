@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+// Run through the tsx CLI exactly as `npm start` does, so its signal relaying is part of what is tested.
+const applianceDir = fileURLToPath(new URL('..', import.meta.url));
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+type Appliance = {
+  child: ChildProcess;
+  output: () => string;
+  exitCode: Promise<number | null>;
+};
+
+function startAppliance(options: { env: Record<string, string> }): Appliance {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The developer's own JZ_* settings must not change what the test sees.
+  for (const name of Object.keys(env)) if (name.startsWith('JZ_')) delete env[name];
+  const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
+    cwd: applianceDir,
+    env: { ...env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exitCode };
+}
+
+async function waitForUrl(appliance: Appliance): Promise<string> {
+  const deadline = Date.now() + 8000;
+  for (;;) {
+    const match = /URL: (http:\/\/\S+)/.exec(appliance.output());
+    if (match?.[1] !== undefined) return match[1];
+    if (appliance.child.exitCode !== null) throw new Error(`exited early:\n${appliance.output()}`);
+    if (Date.now() > deadline) throw new Error(`no URL printed:\n${appliance.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test.each(['SIGTERM', 'SIGINT'] as const)(
+  'the appliance process serves /health and exits 0 on %s',
+  async (signal) => {
+    const appliance = startAppliance({ env: { JZ_PORT: '0', JZ_HOST: '127.0.0.1', JZ_COUNTY: '330106' } });
+    try {
+      const url = await waitForUrl(appliance);
+      expect(appliance.output()).toContain('浙江省杭州市西湖区');
+
+      const response = await fetch(`${url}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ ok: true, county: { code: '330106', areaCode: '0571' } });
+
+      appliance.child.kill(signal);
+      expect(await appliance.exitCode).toBe(0);
+      expect(appliance.output()).toContain('已停止 / stopped');
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+    } finally {
+      appliance.child.kill('SIGKILL');
+    }
+  },
+  10_000,
+);
+
+test('a bad JZ_COUNTY prints the problem and exits 1', async () => {
+  const appliance = startAppliance({ env: { JZ_COUNTY: '999999', JZ_PORT: '0' } });
+  try {
+    expect(await appliance.exitCode).toBe(1);
+    expect(appliance.output()).toContain('JZ_COUNTY');
+    expect(appliance.output()).toContain('configuration error');
+    expect(appliance.output()).not.toContain('URL:');
+  } finally {
+    appliance.child.kill('SIGKILL');
+  }
+}, 10_000);
