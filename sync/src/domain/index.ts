@@ -4,6 +4,7 @@
  */
 export * from './catalogue';
 export * from './credit';
+export * from './directory';
 export * from './dispatch';
 export * from './enterprise';
 export * from './errors';

@@ -1,0 +1,52 @@
+import {
+  applyDirectoryCommand,
+  applyEnterpriseCommand,
+  applyOrderCommand,
+  type EnterpriseState,
+  type OrderItemFacts,
+  type Result,
+  type Worker,
+} from '../domain';
+
+/** What a home knows of the registry when it decides on order proposals. */
+export type HomeRegistry = {
+  findItem: (code: string) => OrderItemFacts | undefined;
+  findEnterprise: (id: string) => EnterpriseState | undefined;
+  findWorker: (id: string) => Worker | undefined;
+};
+
+export type KindContext =
+  { mode: 'replay' } | { mode: 'home'; registry: HomeRegistry; actorCountyCode: string | null };
+
+type KindHandler = (options: { state: unknown; command: unknown; context: KindContext }) => Result<unknown>;
+
+/**
+ * The lifecycle of each record kind: the same pure reducers every replica runs. Kinds without a
+ * lifecycle yet (worker, complaint, inspection) are refused rather than accepted unchecked.
+ */
+const handlers: Partial<Record<string, KindHandler>> = {
+  order: ({ state, command, context }) =>
+    applyOrderCommand({
+      state: state as Parameters<typeof applyOrderCommand>[0]['state'],
+      command,
+      context: context.mode === 'replay' ? { mode: 'replay' } : { mode: 'home', ...context.registry },
+    }),
+  enterprise: ({ state, command }) =>
+    applyEnterpriseCommand({
+      state: state as Parameters<typeof applyEnterpriseCommand>[0]['state'],
+      command,
+    }),
+  directory: ({ state, command, context }) =>
+    applyDirectoryCommand({
+      state: state as Parameters<typeof applyDirectoryCommand>[0]['state'],
+      command,
+      context:
+        context.mode === 'replay'
+          ? { mode: 'replay' }
+          : { mode: 'home', actorCountyCode: context.actorCountyCode },
+    }),
+};
+
+export function findKindHandler(options: { kind: string }): KindHandler | undefined {
+  return handlers[options.kind];
+}
