@@ -6,3 +6,4 @@ export * from './record-doc';
 export * from './record-kinds';
 export * from './record-state';
 export * from './record-view';
+export * from './write-rules';
