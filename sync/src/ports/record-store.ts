@@ -24,6 +24,13 @@ export interface RecordStore {
    */
   appendUpdate(options: { recordId: string; update: Uint8Array }): Promise<{ seq: number; changed: boolean }>;
 
+  /**
+   * Replaces everything held for a record with `update` (creating the record if new), as one atomic step,
+   * and bumps its seq. For a replica whose write the relay refused (RESET): the relay's copy wins, so the
+   * replica never diverges. Appending cannot do this: a merge keeps the refused changes.
+   */
+  replaceRecord(options: { recordId: string; update: Uint8Array }): Promise<{ seq: number }>;
+
   /** The record merged from everything appended so far, or null if the store has never seen it. */
   readRecord(options: { recordId: string }): Promise<StoredRecord | null>;
 
@@ -32,7 +39,11 @@ export interface RecordStore {
    * optionally only those whose id starts with one of `prefixes` (e.g. `order:330106:`, `enterprise:`).
    * This is what a peer's change cursor is read against.
    */
-  listChanges(options: { after: number; limit: number; prefixes?: readonly string[] | undefined }): Promise<RecordChange[]>;
+  listChanges(options: {
+    after: number;
+    limit: number;
+    prefixes?: readonly string[] | undefined;
+  }): Promise<RecordChange[]>;
 
   /** The highest seq handed out so far (0 for an empty store). */
   currentSeq(): Promise<number>;

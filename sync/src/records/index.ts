@@ -1,4 +1,5 @@
 export * from './device-keys';
+export * from './device-token';
 export * from './home-sequencer';
 export * from './propose';
 export * from './record-codec';

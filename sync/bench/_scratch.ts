@@ -1,0 +1,17 @@
+import { sign, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { generateDeviceKeys, signBytes, exportPrivateKey } from '../src/records/device-keys';
+const keys = await generateDeviceKeys({ extractable: true });
+const data = new Uint8Array(300).fill(7);
+let t = performance.now();
+const n = 5000;
+for (let i = 0; i < n; i++) await signBytes({ privateKey: keys.privateKey, bytes: data });
+console.log('webcrypto sequential', (n / ((performance.now() - t) / 1000)).toFixed(0), '/s');
+t = performance.now();
+await Promise.all(Array.from({ length: n }, () => signBytes({ privateKey: keys.privateKey, bytes: data })));
+console.log('webcrypto parallel', (n / ((performance.now() - t) / 1000)).toFixed(0), '/s');
+const jwk = await exportPrivateKey({ key: keys.privateKey });
+const k = createPrivateKey({ key: jwk as never, format: 'jwk' });
+t = performance.now();
+for (let i = 0; i < n; i++) sign('sha256', data, { key: k, dsaEncoding: 'ieee-p1363' });
+console.log('node sync', (n / ((performance.now() - t) / 1000)).toFixed(0), '/s', sign('sha256', data, { key: k, dsaEncoding: 'ieee-p1363' }).length);
+void generateKeyPairSync;

@@ -1,0 +1,3 @@
+export * from './project-record';
+export * from './projection-schema';
+export * from './projector';

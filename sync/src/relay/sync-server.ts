@@ -1,0 +1,558 @@
+import * as Y from 'yjs';
+import { recordIdSchema } from '../domain/ids';
+import type { RecordStore } from '../ports/record-store';
+import { FrameCodec, PROTOCOL_VERSION, frameLimits, truncateMessage, type Frame } from '../protocol/frames';
+import { ProtocolError, ProtocolErrorCode } from '../protocol/protocol-error';
+import { FrameStats, type FrameStatsSnapshot } from './frame-stats';
+import { KeyedQueue } from './keyed-queue';
+import type { Peer, RecordPolicy } from './record-policy';
+import { silentLogger, type SyncLogger } from './sync-logger';
+import {
+  addsPendingStructs,
+  emptyStateVector,
+  emptyUpdate,
+  inspectUpdate,
+  isContainedIn,
+} from './update-bytes';
+
+/** Records per CHANGES frame the relay sends (the frame allows 1,000). */
+export const changesBatchSize = 500;
+
+/** Codes of ERROR frames the relay sends itself; a refused write carries the policy's code instead. */
+export const SyncErrorCode = {
+  ...ProtocolErrorCode,
+  helloFirst: 'hello_first',
+  unexpectedFrame: 'unexpected_frame',
+  forbidden: 'forbidden',
+  invalidRecordId: 'invalid_record_id',
+  invalidUpdate: 'invalid_update',
+  missingDependencies: 'missing_dependencies',
+  internal: 'internal',
+} as const;
+export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
+
+/** WebSocket close codes the relay uses (4403 is permanent for y-websocket clients: 4400–4499). */
+export const CloseCode = {
+  goingAway: 1001,
+  protocolError: 1002,
+  tooLarge: 1009,
+  internalError: 1011,
+  invalidRecord: 4400,
+  forbidden: 4403,
+} as const;
+
+/** How the relay talks to one connected peer, whatever carries the bytes. */
+export type Transport = {
+  send(bytes: Uint8Array): void;
+  close(options: { code: number; reason: string }): void;
+};
+
+export type SyncConnection = {
+  /** One frame (one WebSocket message). Never rejects; frames are handled one at a time, in order. */
+  receive(bytes: Uint8Array): Promise<void>;
+  /** The transport is gone. */
+  disconnected(): void;
+};
+
+/** A change the relay stored, for everyone who holds the record live (bulk connections, y-websocket rooms). */
+export type BroadcastEvent = {
+  recordId: string;
+  update: Uint8Array;
+  origin: object | null;
+  /** The record's seq after the change, and before it (null for a new record). */
+  seq: number;
+  previousSeq: number | null;
+};
+
+export type WriteOutcome =
+  | { ok: true; seq: number; changed: boolean }
+  /** `state` is what the writer must replace its copy with: the record as stored, or empty. */
+  | { ok: false; code: string; message: string; state: Uint8Array };
+
+type ConnectionState<P extends Peer> = {
+  peer: P;
+  transport: Transport;
+  codec: FrameCodec;
+  phase: 'hello' | 'open' | 'closed';
+  queue: Promise<void>;
+  /** Everything up to this server seq was delivered to the peer (its last HELLO/PULL cursor). */
+  deliveredCursor: number;
+  /**
+   * The seq at which the peer is known to hold each record it touched in this connection (it got a
+   * step 2 of it, or wrote or received a change on top of a version it held): CHANGES skips those.
+   */
+  held: Map<string, number>;
+};
+
+const maxHeld = 10_000;
+
+/**
+ * The relay: speaks the bulk protocol (frames.ts) with any number of peers over any transport, stores
+ * through the RecordStore port, and asks the RecordPolicy who may read and write what. Records stay
+ * bytes (Y.diffUpdate, Y.mergeUpdates); nothing here holds a Y.Doc.
+ */
+export class SyncServer<P extends Peer = Peer> {
+  readonly serverId: string;
+  readonly #store: RecordStore;
+  readonly #policy: RecordPolicy<P>;
+  readonly #logger: SyncLogger;
+  readonly #stats = new FrameStats();
+  readonly #connections = new Set<ConnectionState<P>>();
+  readonly #listeners = new Set<(event: BroadcastEvent) => void>();
+  /** One read-check-append at a time per record. */
+  readonly #writes = new KeyedQueue();
+  /** afterWrite hooks, one at a time per record, off the writers' connections. */
+  readonly #afterWrites = new KeyedQueue();
+  #stopped = false;
+
+  constructor(options: {
+    store: RecordStore;
+    policy: RecordPolicy<P>;
+    serverId: string;
+    logger?: SyncLogger;
+  }) {
+    this.#store = options.store;
+    this.#policy = options.policy;
+    this.serverId = options.serverId;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** A new peer on some transport. The first frame it sends must be HELLO. */
+  connect(options: { peer: P; send: Transport['send']; close: Transport['close'] }): SyncConnection {
+    const state: ConnectionState<P> = {
+      peer: options.peer,
+      transport: { send: options.send, close: options.close },
+      codec: new FrameCodec(),
+      phase: 'hello',
+      queue: Promise.resolve(),
+      deliveredCursor: 0,
+      held: new Map(),
+    };
+    if (this.#stopped) {
+      options.close({ code: CloseCode.goingAway, reason: 'relay stopping' });
+      state.phase = 'closed';
+    } else {
+      this.#connections.add(state);
+    }
+    return {
+      receive: (bytes) => {
+        if (state.phase === 'closed') return Promise.resolve();
+        const run = state.queue.then(() => this.#handle(state, bytes));
+        state.queue = run.catch((error: unknown) => {
+          this.#logger.error(`sync: connection of ${state.peer.id} failed`, error);
+          this.#sendError(state, { code: SyncErrorCode.internal, message: 'internal error' });
+          this.#close(state, { code: CloseCode.internalError, reason: 'internal error' });
+        });
+        return state.queue;
+      },
+      disconnected: () => {
+        state.phase = 'closed';
+        this.#connections.delete(state);
+      },
+    };
+  }
+
+  /** Whether the peer may read the record (its id must be a valid record id). */
+  canRead(options: { peer: P; recordId: string }): boolean {
+    return (
+      recordIdSchema.safeParse(options.recordId).success &&
+      this.#policy.canRead(options.peer, options.recordId)
+    );
+  }
+
+  /** The record as stored (for y-websocket rooms), or null. */
+  async readRecord(options: {
+    recordId: string;
+  }): Promise<{ update: Uint8Array; stateVector: Uint8Array } | null> {
+    const record = await this.#store.readRecord({ recordId: options.recordId });
+    return record === null ? null : { update: record.update, stateVector: record.stateVector };
+  }
+
+  /**
+   * A peer's write, from any protocol: checked (record id, read right, a decodable update that leaves no
+   * structs waiting for missing predecessors, then the policy), stored, broadcast to everyone else who
+   * reads the record (not to `origin`), then afterWrite. `onStored` runs between storing and broadcasting.
+   */
+  async write(options: {
+    peer: P;
+    recordId: string;
+    update: Uint8Array;
+    origin: object | null;
+    onStored?: (outcome: { seq: number; changed: boolean; previousSeq: number | null }) => void;
+  }): Promise<WriteOutcome> {
+    const { peer, recordId, update, origin } = options;
+    if (!recordIdSchema.safeParse(recordId).success) {
+      return {
+        ok: false,
+        code: SyncErrorCode.invalidRecordId,
+        message: `not a record id`,
+        state: emptyUpdate,
+      };
+    }
+    if (!this.#policy.canRead(peer, recordId)) {
+      // No state in the reset: the peer may not see the record.
+      return {
+        ok: false,
+        code: SyncErrorCode.forbidden,
+        message: `no access to ${recordId}`,
+        state: emptyUpdate,
+      };
+    }
+    const stored = await this.#writes.run({
+      key: recordId,
+      task: async (): Promise<WriteOutcome & { previousSeq: number | null }> => {
+        const current = await this.#store.readRecord({ recordId });
+        const previousSeq = current?.seq ?? null;
+        const refuse = (code: string, message: string): WriteOutcome & { previousSeq: number | null } => ({
+          ok: false,
+          code,
+          message,
+          state: current?.update ?? emptyUpdate,
+          previousSeq,
+        });
+        let shape: { hasStructs: boolean; hasDeletes: boolean };
+        try {
+          shape = inspectUpdate(update);
+          if (shape.hasStructs) {
+            const merged = current ? Y.mergeUpdates([current.update, update]) : update;
+            if (addsPendingStructs({ current: current?.update ?? null, merged })) {
+              return refuse(
+                SyncErrorCode.missingDependencies,
+                'the update builds on changes the relay does not have',
+              );
+            }
+          }
+        } catch (error) {
+          return refuse(SyncErrorCode.invalidUpdate, `not a Yjs update: ${describe(error)}`);
+        }
+        // An update that changes nothing (a y-websocket client's empty step 2, a replica re-sending what the
+        // relay has) is no write: no policy, no store. Policies then only judge real changes.
+        const unchanged =
+          (!shape.hasStructs && !shape.hasDeletes) ||
+          (current !== null &&
+            isContainedIn({ update, current: current.update, currentStateVector: current.stateVector }));
+        if (unchanged) return { ok: true, seq: current?.seq ?? 0, changed: false, previousSeq };
+        let decision: Awaited<ReturnType<RecordPolicy<P>['checkWrite']>>;
+        try {
+          decision = await this.#policy.checkWrite({
+            peer,
+            recordId,
+            current: current?.update ?? null,
+            update,
+          });
+        } catch (error) {
+          this.#logger.error(`sync: checkWrite of ${recordId} threw`, error);
+          return refuse(SyncErrorCode.internal, 'the write could not be checked');
+        }
+        if (!decision.ok) return refuse(decision.code, decision.message);
+        const { seq, changed } = await this.#store.appendUpdate({ recordId, update });
+        return { ok: true, seq, changed, previousSeq };
+      },
+    });
+    if (!stored.ok) {
+      this.#logger.info(
+        `sync: refused a write to ${recordId} by ${peer.id}: ${stored.code}: ${stored.message}`,
+      );
+      return { ok: false, code: stored.code, message: stored.message, state: stored.state };
+    }
+    options.onStored?.({ seq: stored.seq, changed: stored.changed, previousSeq: stored.previousSeq });
+    if (stored.changed) {
+      this.#broadcast({ recordId, update, origin, seq: stored.seq, previousSeq: stored.previousSeq });
+      this.#scheduleAfterWrite({ recordId, peer });
+    }
+    return { ok: true, seq: stored.seq, changed: stored.changed };
+  }
+
+  /**
+   * Stores and broadcasts an update this process made itself (the home sequencer's log entries). No
+   * policy check and no afterWrite. Throws if the update is not a Yjs update.
+   */
+  async publish(options: {
+    recordId: string;
+    update: Uint8Array;
+  }): Promise<{ seq: number; changed: boolean }> {
+    const { recordId, update } = options;
+    if (!recordIdSchema.safeParse(recordId).success)
+      throw new Error(`publish: ${recordId} is not a record id`);
+    const shape = update.length === 0 ? { hasStructs: false, hasDeletes: false } : inspectUpdate(update);
+    const result = await this.#writes.run({
+      key: recordId,
+      task: async () => {
+        const current = await this.#store.readRecord({ recordId });
+        const previousSeq = current?.seq ?? null;
+        if (!shape.hasStructs && !shape.hasDeletes)
+          return { seq: previousSeq ?? 0, changed: false, previousSeq };
+        return { ...(await this.#store.appendUpdate({ recordId, update })), previousSeq };
+      },
+    });
+    if (result.changed) {
+      this.#broadcast({ recordId, update, origin: null, seq: result.seq, previousSeq: result.previousSeq });
+    }
+    return { seq: result.seq, changed: result.changed };
+  }
+
+  /** Listens to every stored change (y-websocket rooms do). Returns the unsubscribe function. */
+  subscribe(listener: (event: BroadcastEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Frames and bytes per type over all connections since start. */
+  stats(): FrameStatsSnapshot {
+    return this.#stats.snapshot();
+  }
+
+  /** Resolves when every frame received so far is handled and every afterWrite has run. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const queues = [...this.#connections].map((c) => c.queue);
+      await Promise.all(queues);
+      await this.#writes.idle();
+      await this.#afterWrites.idle();
+      const now = [...this.#connections].map((c) => c.queue);
+      if (now.length === queues.length && now.every((queue, i) => queue === queues[i])) return;
+    }
+  }
+
+  /** Closes every connection (1001) and refuses new ones; resolves when pending work is done. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const state of this.#connections)
+      this.#close(state, { code: CloseCode.goingAway, reason: 'relay stopping' });
+    this.#connections.clear();
+    await this.#writes.idle();
+    await this.#afterWrites.idle();
+  }
+
+  // ---- the bulk protocol ----------------------------------------------------------------------------
+
+  async #handle(state: ConnectionState<P>, bytes: Uint8Array): Promise<void> {
+    if (state.phase === 'closed') return;
+    let frame: Frame;
+    try {
+      frame = state.codec.decode(bytes);
+    } catch (error) {
+      const problem =
+        error instanceof ProtocolError
+          ? error
+          : new ProtocolError({ code: 'malformed', message: describe(error) });
+      this.#stats.record({ direction: 'received', type: 'invalid', bytes: bytes.length });
+      this.#logger.info(`sync: bad frame from ${state.peer.id}: ${problem.code}: ${problem.message}`);
+      this.#sendError(state, { code: problem.code, message: problem.message });
+      if (problem.code === ProtocolErrorCode.tooLarge) {
+        this.#close(state, { code: CloseCode.tooLarge, reason: 'frame too large' });
+      } else if (problem.code === ProtocolErrorCode.unsupportedVersion || state.phase === 'hello') {
+        this.#close(state, { code: CloseCode.protocolError, reason: problem.code });
+      }
+      return;
+    }
+    this.#stats.record({ direction: 'received', type: frame.type, bytes: bytes.length });
+    if (state.phase === 'hello') {
+      if (frame.type !== 'hello') {
+        this.#sendError(state, {
+          code: SyncErrorCode.helloFirst,
+          message: `expected HELLO, got ${frame.type}`,
+        });
+        this.#close(state, { code: CloseCode.protocolError, reason: SyncErrorCode.helloFirst });
+        return;
+      }
+      await this.#hello(state, frame.cursor);
+      return;
+    }
+    switch (frame.type) {
+      case 'pull':
+        await this.#sendChanges(state, frame.cursor);
+        return;
+      case 'syncStep1':
+        await this.#answerStep1(state, frame.recordId, frame.stateVector);
+        return;
+      case 'syncStep2':
+      case 'update':
+        await this.#acceptWrite(state, frame.recordId, frame.update);
+        return;
+      case 'error':
+        this.#logger.info(`sync: ${state.peer.id} reports ${frame.code}: ${frame.message}`);
+        return;
+      default:
+        this.#sendError(state, {
+          code: SyncErrorCode.unexpectedFrame,
+          message: `a client does not send ${frame.type}`,
+        });
+    }
+  }
+
+  async #hello(state: ConnectionState<P>, cursor: number): Promise<void> {
+    const seq = await this.#store.currentSeq();
+    state.phase = 'open';
+    this.#send(state, { type: 'welcome', version: PROTOCOL_VERSION, serverId: this.serverId, seq });
+    // A cursor from the future means this relay's store was replaced (restored, rebuilt): start over.
+    await this.#sendChanges(state, cursor > seq ? 0 : cursor);
+  }
+
+  async #sendChanges(state: ConnectionState<P>, after: number): Promise<void> {
+    state.deliveredCursor = after;
+    const prefixes = this.#policy.readablePrefixes(state.peer);
+    const changes =
+      prefixes.length === 0
+        ? []
+        : await this.#store.listChanges({ after, limit: changesBatchSize, prefixes });
+    const entries: Array<{ recordId: string; stateVector: Uint8Array }> = [];
+    for (const change of changes) {
+      if (state.held.get(change.recordId) === change.seq) continue; // it has this version already
+      if (!this.canRead({ peer: state.peer, recordId: change.recordId })) continue;
+      const record = await this.#store.readRecord({ recordId: change.recordId });
+      if (record) entries.push({ recordId: change.recordId, stateVector: record.stateVector });
+    }
+    this.#send(state, {
+      type: 'changes',
+      entries,
+      nextCursor: changes.at(-1)?.seq ?? after,
+      done: changes.length < changesBatchSize,
+    });
+  }
+
+  async #answerStep1(state: ConnectionState<P>, recordId: string, stateVector: Uint8Array): Promise<void> {
+    if (!recordIdSchema.safeParse(recordId).success) {
+      this.#sendError(state, { code: SyncErrorCode.invalidRecordId, message: 'not a record id', recordId });
+      return;
+    }
+    if (!this.#policy.canRead(state.peer, recordId)) {
+      this.#sendError(state, {
+        code: SyncErrorCode.forbidden,
+        message: `no access to ${recordId}`,
+        recordId,
+      });
+      return;
+    }
+    const record = await this.#store.readRecord({ recordId });
+    let update: Uint8Array;
+    try {
+      update = record ? Y.diffUpdate(record.update, stateVector) : emptyUpdate;
+    } catch (error) {
+      this.#sendError(state, {
+        code: SyncErrorCode.malformed,
+        message: `not a state vector: ${describe(error)}`,
+        recordId,
+      });
+      return;
+    }
+    this.#send(state, { type: 'syncStep2', recordId, update });
+    if (record) hold(state, recordId, record.seq);
+    // Then our state vector, so the peer can send what we lack (the y-protocols client/server exchange).
+    this.#send(state, { type: 'syncStep1', recordId, stateVector: record?.stateVector ?? emptyStateVector });
+  }
+
+  async #acceptWrite(state: ConnectionState<P>, recordId: string, update: Uint8Array): Promise<void> {
+    const outcome = await this.write({
+      peer: state.peer,
+      recordId,
+      update,
+      origin: state,
+      onStored: ({ seq, changed, previousSeq }) => {
+        this.#send(state, { type: 'ack', recordId, seq });
+        // Its write on top of a version it held (or of a record it caught up on by cursor) leaves it holding the result.
+        const heldBefore =
+          previousSeq === null ||
+          previousSeq <= state.deliveredCursor ||
+          state.held.get(recordId) === previousSeq;
+        if (changed && heldBefore) hold(state, recordId, seq);
+      },
+    });
+    if (!outcome.ok) {
+      this.#sendError(state, { code: outcome.code, message: outcome.message, recordId });
+      this.#send(state, { type: 'reset', recordId, update: outcome.state });
+    }
+  }
+
+  #broadcast(event: BroadcastEvent): void {
+    for (const state of this.#connections) {
+      if (state.phase !== 'open' || state === event.origin) continue;
+      if (!this.#policy.canRead(state.peer, event.recordId)) continue;
+      this.#send(state, { type: 'update', recordId: event.recordId, update: event.update });
+      if (event.previousSeq !== null && state.held.get(event.recordId) === event.previousSeq) {
+        hold(state, event.recordId, event.seq);
+      }
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#logger.error(`sync: a broadcast listener failed on ${event.recordId}`, error);
+      }
+    }
+  }
+
+  #scheduleAfterWrite(options: { recordId: string; peer: P }): void {
+    const afterWrite = this.#policy.afterWrite?.bind(this.#policy);
+    if (!afterWrite) return;
+    void this.#afterWrites
+      .run({
+        key: options.recordId,
+        task: () => afterWrite({ recordId: options.recordId, peer: options.peer }),
+      })
+      .catch((error: unknown) => this.#logger.error(`sync: afterWrite of ${options.recordId} failed`, error));
+  }
+
+  #send(state: ConnectionState<P>, frame: Frame): void {
+    if (state.phase === 'closed') return;
+    let bytes: Uint8Array;
+    try {
+      bytes = state.codec.encode(frame);
+    } catch (error) {
+      // A record too large for one frame, most likely: tell the peer rather than drop it silently.
+      this.#logger.error(`sync: cannot send ${frame.type} to ${state.peer.id}`, error);
+      if (frame.type === 'error') return;
+      const code = error instanceof ProtocolError ? error.code : SyncErrorCode.internal;
+      const recordId = 'recordId' in frame ? frame.recordId : undefined;
+      this.#sendError(state, { code, message: `cannot send ${frame.type}: ${describe(error)}`, recordId });
+      return;
+    }
+    this.#stats.record({ direction: 'sent', type: frame.type, bytes: bytes.length });
+    try {
+      state.transport.send(bytes);
+    } catch (error) {
+      this.#logger.error(`sync: send to ${state.peer.id} failed`, error);
+      this.#close(state, { code: CloseCode.internalError, reason: 'send failed' });
+    }
+  }
+
+  #sendError(
+    state: ConnectionState<P>,
+    options: { code: string; message: string; recordId?: string | undefined },
+  ): void {
+    const code =
+      truncateMessage({ message: options.code, maxBytes: frameLimits.maxErrorCodeBytes }) || 'error';
+    const message = truncateMessage({ message: options.message });
+    const recordId =
+      options.recordId !== undefined &&
+      new TextEncoder().encode(options.recordId).length <= frameLimits.maxRecordIdBytes
+        ? options.recordId
+        : undefined;
+    this.#send(
+      state,
+      recordId === undefined || recordId === ''
+        ? { type: 'error', code, message }
+        : { type: 'error', code, message, recordId },
+    );
+  }
+
+  #close(state: ConnectionState<P>, options: { code: number; reason: string }): void {
+    if (state.phase === 'closed') return;
+    state.phase = 'closed';
+    this.#connections.delete(state);
+    try {
+      state.transport.close(options);
+    } catch (error) {
+      this.#logger.error(`sync: closing the connection of ${state.peer.id} failed`, error);
+    }
+  }
+}
+
+function hold<P extends Peer>(state: ConnectionState<P>, recordId: string, seq: number): void {
+  if (state.held.size >= maxHeld && !state.held.has(recordId)) state.held.clear();
+  state.held.set(recordId, seq);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
