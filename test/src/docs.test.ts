@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enterpriseTransitionList, orderTransitionList } from '@jiazheng/sync/domain';
+import {
+  directoryTransitionList,
+  enterpriseTransitionList,
+  orderTransitionList,
+} from '@jiazheng/sync/domain';
 import { expect, test } from 'vitest';
 
 /** Documentation that states facts about the code is checked against the code, so it stays true. */
@@ -33,6 +37,11 @@ test('docs/architecture.md lists every order command with its states and roles',
 test('docs/architecture.md lists every enterprise command with its states and roles', async () => {
   const doc = await read('docs/architecture.md');
   expect(tableAfter(doc, '### The enterprise lifecycle')).toEqual(fromCode(enterpriseTransitionList));
+});
+
+test('docs/architecture.md lists every directory command with its states and roles', async () => {
+  const doc = await read('docs/architecture.md');
+  expect(tableAfter(doc, 'Who may sign is itself a record')).toEqual(fromCode(directoryTransitionList));
 });
 
 test('the README gives the two commands, and every package has a README', async () => {
