@@ -38,14 +38,22 @@ export type TransitionTable<S, C extends LifecycleCommand, Ctx> = {
   [K in C['type']]: TransitionRule<S, Extract<C, { type: K }>, Ctx>;
 };
 
+/**
+ * Parses a command (from the network or storage: untrusted) with the lifecycle's schema, then applies it
+ * by the table, or refuses it naming the field. The state passed in is never modified.
+ */
 export function applyTransition<S extends { status: string }, C extends LifecycleCommand, Ctx>(options: {
   record: string;
+  schema: z.ZodType<C>;
   table: TransitionTable<S, C, Ctx>;
   state: S | null;
-  command: C;
+  command: unknown;
   context: Ctx;
 }): Result<S> {
-  const { record, table, state, command, context } = options;
+  const parsed = parseCommand({ schema: options.schema, command: options.command });
+  if (!parsed.ok) return parsed;
+  const command = parsed.value;
+  const { record, table, state, context } = options;
   const rule = (table as unknown as Record<string, TransitionRule<S, C, Ctx> | undefined>)[command.type];
   if (!rule) {
     return fail({

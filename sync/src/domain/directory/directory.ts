@@ -4,7 +4,6 @@ import {
   applyTransition,
   commandEnvelopeSchema,
   describeTransitions,
-  parseCommand,
   rejectWith,
   replayLog,
   type TransitionTable,
@@ -250,13 +249,12 @@ export function applyDirectoryCommand(options: {
   command: unknown;
   context: DirectoryContext;
 }): Result<DirectoryState> {
-  const parsed = parseCommand({ schema: directoryCommandSchema, command: options.command });
-  if (!parsed.ok) return parsed;
   return applyTransition({
     record: 'directory',
+    schema: directoryCommandSchema,
     table: directoryTransitions,
     state: options.state,
-    command: parsed.value,
+    command: options.command,
     context: options.context,
   });
 }

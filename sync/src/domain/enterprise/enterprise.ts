@@ -5,7 +5,6 @@ import {
   applyTransition,
   commandEnvelopeSchema,
   describeTransitions,
-  parseCommand,
   rejectWith,
   replayLog,
   type TransitionTable,
@@ -369,13 +368,12 @@ export function applyEnterpriseCommand(options: {
   state: EnterpriseState | null;
   command: unknown;
 }): Result<EnterpriseState> {
-  const parsed = parseCommand({ schema: enterpriseCommandSchema, command: options.command });
-  if (!parsed.ok) return parsed;
   return applyTransition({
     record: 'enterprise',
+    schema: enterpriseCommandSchema,
     table: enterpriseTransitions,
     state: options.state,
-    command: parsed.value,
+    command: options.command,
     context: null,
   });
 }

@@ -5,7 +5,6 @@ import {
   ApplyMode,
   applyTransition,
   describeTransitions,
-  parseCommand,
   rejectWith,
   replayLog,
   type TransitionTable,
@@ -547,13 +546,12 @@ export function applyOrderCommand(options: {
   command: unknown;
   context: OrderContext;
 }): Result<OrderState> {
-  const parsed = parseCommand({ schema: orderCommandSchema, command: options.command });
-  if (!parsed.ok) return parsed;
   return applyTransition({
     record: 'order',
+    schema: orderCommandSchema,
     table: orderTransitions,
     state: options.state,
-    command: parsed.value,
+    command: options.command,
     context: options.context,
   });
 }
