@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 
 // Run through the tsx CLI exactly as `npm start` does, so its signal relaying is part of what is tested.
 const applianceDir = fileURLToPath(new URL('..', import.meta.url));
@@ -13,13 +16,22 @@ type Appliance = {
   exitCode: Promise<number | null>;
 };
 
+// One data directory for the file: a new PGlite takes seconds to create, reopening it about one.
+let dataDir = '';
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'jz-appliance-main-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
 function startAppliance(options: { env: Record<string, string> }): Appliance {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The developer's own JZ_* settings must not change what the test sees.
   for (const name of Object.keys(env)) if (name.startsWith('JZ_')) delete env[name];
   const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
     cwd: applianceDir,
-    env: { ...env, ...options.env },
+    env: { ...env, JZ_DATA_DIR: join(dataDir, 'data'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,7 +42,7 @@ function startAppliance(options: { env: Record<string, string> }): Appliance {
 }
 
 async function waitForUrl(appliance: Appliance): Promise<string> {
-  const deadline = Date.now() + 8000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const match = /URL: (http:\/\/\S+)/.exec(appliance.output());
     if (match?.[1] !== undefined) return match[1];
@@ -60,7 +72,7 @@ test.each(['SIGTERM', 'SIGINT'] as const)(
       appliance.child.kill('SIGKILL');
     }
   },
-  10_000,
+  40_000,
 );
 
 test('a bad JZ_COUNTY prints the problem and exits 1', async () => {

@@ -2,9 +2,17 @@
  * The composition root: the only place that reads the environment, builds the adapters and wires them
  * together. Everything else receives what it needs as options, so it can be tested without a process.
  */
-import { DomainError } from '@jiazheng/sync/domain';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createId, DomainError } from '@jiazheng/sync/domain';
+import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
+import { WebSocket } from 'ws';
+import { loadOrCreateDeviceKey } from './adapters/files/device-key-file';
 import { createHttpApp } from './adapters/http/http-app';
 import { HttpService } from './adapters/http/http-service';
+import { HubProvisioningClient } from './adapters/hub/hub-provisioning-client';
+import { ApplianceSync } from './adapters/sync/appliance-sync';
+import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
 import { parseApplianceConfig, type ApplianceConfig } from './domain/appliance-config';
 import type { Service } from './ports/service';
 import { APPLIANCE_VERSION } from './version';
@@ -26,33 +34,71 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (config === undefined) return 1;
 
-  const http = new HttpService({ app: createHttpApp({ config }), host: config.host, port: config.port });
-  // Started in this order, stopped in reverse; later issues add ESL, the database and sync here.
-  const services: Service[] = [http];
+  const { county, hub } = config;
+  const logger = console;
+  // Started in this order, stopped in reverse; later issues add ESL here.
+  const services: Service[] = [];
+  let banner: string[];
 
   try {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const key = await loadOrCreateDeviceKey({
+      path: join(config.dataDir, 'device-key.json'),
+      newDeviceId: () => `appliance-${county.code}-${createId()}`,
+      logger,
+    });
+    const recordsDir = join(config.dataDir, 'records');
+    const store = await PgliteRecordStore.open({ dataDir: recordsDir });
+    services.push({ start: () => Promise.resolve(), stop: () => store.close() });
+
+    const sync = new ApplianceSync({
+      store,
+      device: key,
+      countyCode: county.code,
+      hub: hub === undefined ? undefined : { url: hub.url, reconnectMaxMs: hub.reconnectMaxMs },
+      provisioner:
+        hub?.adminToken === undefined
+          ? undefined
+          : new HubProvisioningClient({ hubUrl: hub.url, adminToken: hub.adminToken }),
+      WebSocketImpl: WebSocket,
+      logger,
+    });
+    const http = new HttpService({
+      app: createHttpApp({ config, sync, adminToken: config.adminToken, logger }),
+      host: config.host,
+      port: config.port,
+    });
+    const webSocket = new SyncWebSocketService({
+      http,
+      syncServer: sync.server,
+      authenticate: (token) => sync.authenticate(token),
+      logger,
+    });
+    services.push(sync, http, webSocket);
     for (const service of services) await service.start();
+
+    const status = sync.status();
+    banner = [
+      `家政服务网络 区县设备 v${APPLIANCE_VERSION} 已启动 / Jiazheng county appliance v${APPLIANCE_VERSION} is running`,
+      `  区县 / county: ${county.name} (${county.code}), 区号 / area code: ${county.areaCode ?? '无 / none'}`,
+      `  地址 / URL: ${http.url}`,
+      `  同步 / sync: ${http.url.replace(/^http/, 'ws')}/sync, ${http.url.replace(/^http/, 'ws')}/yjs/<recordId>`,
+      `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
+      `  中心枢纽 / hub: ${hub === undefined ? '无，单独运行 / none: running alone' : hub.url}${status.provisioned ? '' : ' (尚未登记 / not enrolled yet)'}`,
+      `  数据目录 / data directory: ${resolve(config.dataDir)} (PGlite ${resolve(recordsDir)})`,
+      '  按 Ctrl-C 停止 / press Ctrl-C to stop',
+    ];
   } catch (error) {
     console.error('无法启动 / could not start:', error instanceof Error ? error.message : error);
     await stopAll(services);
     return 1;
   }
+  console.log(banner.join('\n'));
 
-  const { county } = config;
-  console.log(
-    [
-      `家政服务网络 区县设备 v${APPLIANCE_VERSION} 已启动 / Jiazheng county appliance v${APPLIANCE_VERSION} is running`,
-      `  区县 / county: ${county.name} (${county.code}), 区号 / area code: ${county.areaCode ?? '无 / none'}`,
-      `  地址 / URL: ${http.url}`,
-      `  数据目录 / data directory: ${config.dataDir} (暂未使用 / not used yet)`,
-      '  按 Ctrl-C 停止 / press Ctrl-C to stop',
-    ].join('\n'),
-  );
-
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     // A repeated signal (Ctrl-C pressed again, or relayed by a wrapper) must not start a second shutdown.
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
   });
   setTimeout(() => {
     console.error('停止超时 / shutdown took too long, exiting anyway');

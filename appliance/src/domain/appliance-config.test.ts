@@ -112,3 +112,48 @@ test('the schema can be used directly with typed input', () => {
   expect(applianceConfigSchema.safeParse({ port: 70000 }).success).toBe(false);
   expect(applianceConfigSchema.safeParse({ colour: 'red' }).success).toBe(false);
 });
+
+test('JZ_HUB_URL turns on sync with the hub; the hub admin token doubles as the local one', () => {
+  const config = parseApplianceConfig({
+    env: { JZ_HUB_URL: 'http://hub.example:8090/', JZ_HUB_ADMIN_TOKEN: 'hub-admin-token-0123' },
+  });
+  expect(config.hub).toEqual({
+    url: 'http://hub.example:8090',
+    adminToken: 'hub-admin-token-0123',
+    reconnectMaxMs: 30_000,
+  });
+  expect(config.adminToken).toBe('hub-admin-token-0123');
+  expect(parseApplianceConfig({ env: {} }).hub).toBeUndefined();
+});
+
+test('JZ_ADMIN_TOKEN wins over the hub token; JZ_HUB_RECONNECT_MAX_MS sets the backoff ceiling', () => {
+  const config = parseApplianceConfig({
+    env: {
+      JZ_HUB_URL: 'https://hub.example',
+      JZ_HUB_ADMIN_TOKEN: 'hub-admin-token-0123',
+      JZ_ADMIN_TOKEN: 'local-admin-token-0123',
+      JZ_HUB_RECONNECT_MAX_MS: '1000',
+    },
+  });
+  expect(config.adminToken).toBe('local-admin-token-0123');
+  expect(config.hub).toMatchObject({ url: 'https://hub.example', reconnectMaxMs: 1000 });
+});
+
+test.each([
+  ['JZ_HUB_URL', 'ftp://hub.example', 'http://'],
+  ['JZ_HUB_URL', 'not a url', 'URL'],
+  ['JZ_HUB_URL', 'http://user:pw@hub.example', 'credentials'],
+  ['JZ_HUB_URL', 'http://hub.example/?x=1', 'query'],
+  ['JZ_HUB_ADMIN_TOKEN', 'short', 'at least 16'],
+  ['JZ_ADMIN_TOKEN', 'a token with spaces', 'without spaces'],
+  ['JZ_HUB_RECONNECT_MAX_MS', '10', 'at least 100'],
+])('%s=%j is refused, naming the variable', (name, value, reason) => {
+  const error = configError({ [name]: value });
+  expect(error.field).toBe(name);
+  expect(error.message).toContain(reason);
+});
+
+test('admin tokens are never echoed in an error', () => {
+  expect(configError({ JZ_HUB_ADMIN_TOKEN: 'secret' }).message).not.toContain('secret');
+  expect(configError({ JZ_ADMIN_TOKEN: 'secret with space' }).message).not.toContain('secret');
+});

@@ -13,6 +13,10 @@ export const ApplianceEnv = {
   host: 'JZ_HOST',
   port: 'JZ_PORT',
   dataDir: 'JZ_DATA_DIR',
+  hubUrl: 'JZ_HUB_URL',
+  hubAdminToken: 'JZ_HUB_ADMIN_TOKEN',
+  adminToken: 'JZ_ADMIN_TOKEN',
+  hubReconnectMaxMs: 'JZ_HUB_RECONNECT_MAX_MS',
 } as const;
 export type ApplianceEnv = (typeof ApplianceEnv)[keyof typeof ApplianceEnv];
 
@@ -21,6 +25,10 @@ export const DEFAULT_COUNTY_CODE = '330106';
 /** Loopback by default: serving the LAN is a deliberate choice (`JZ_HOST=0.0.0.0`), never an accident. */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
+/** The longest wait between attempts to reach the hub; jitter spreads the counties' reconnects below it. */
+export const DEFAULT_HUB_RECONNECT_MAX_MS = 30_000;
+/** Shorter tokens are guessable over a WAN. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 const MAX_HOST_LENGTH = 253;
 const MAX_DATA_DIR_LENGTH = 1024;
@@ -84,6 +92,48 @@ const dataDirSchema = z
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is being refused
   .refine((dir) => !/[\u0000-\u001f\u007f]/.test(dir), 'must not contain control characters');
 
+// Where the hub is: http(s) only, no credentials (the admin token travels in a header), no query or fragment.
+const hubUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .transform((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a URL such as http://hub.example:8090' });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must start with http:// or https://' });
+      return z.NEVER;
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+      ctx.addIssue({ code: 'custom', message: 'must not carry credentials, a query or a fragment' });
+      return z.NEVER;
+    }
+    // Without the trailing slash, so paths can be appended as `${url}/sync`.
+    return url.toString().replace(/\/+$/, '');
+  });
+
+/** Printable ASCII without spaces: it travels in an Authorization header. */
+const adminTokenSchema = z
+  .string()
+  .trim()
+  .min(MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`)
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+const reconnectMaxSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,7}$/, 'must be a whole number of milliseconds')
+  .transform(Number)
+  .pipe(
+    z.number().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 3600000 ms (an hour)'),
+  );
+
 /**
  * The appliance's configuration. Input keys are optional and take the documented defaults; the output is
  * fully resolved, with the county's display name and area code derived once here rather than at every use.
@@ -94,15 +144,33 @@ export const applianceConfigSchema = z
     countyCode: countySchema.prefault(DEFAULT_COUNTY_CODE),
     host: hostSchema.default(DEFAULT_HOST),
     port: portSchema.default(DEFAULT_PORT),
-    /** Only stored for now: the database and recordings that live there come in later issues. */
+    /** The record store (PGlite) and the device key live here; recordings will too. */
     dataDir: dataDirSchema.optional(),
+    /** Unset: the appliance runs alone, serving its county without a hub. */
+    hubUrl: hubUrlSchema.optional(),
+    /** Used once, to enrol this appliance at the hub; also accepted on the admin endpoints. */
+    hubAdminToken: adminTokenSchema.optional(),
+    /** The admin endpoints' own token (takes precedence over the hub's). */
+    adminToken: adminTokenSchema.optional(),
+    hubReconnectMaxMs: reconnectMaxSchema.optional(),
   })
-  .transform(({ countyCode: county, host, port, dataDir }) => ({
-    county,
-    host,
-    port,
-    dataDir: dataDir ?? `./data/${county.code}`,
-  }));
+  .transform(
+    ({ countyCode: county, host, port, dataDir, hubUrl, hubAdminToken, adminToken, hubReconnectMaxMs }) => ({
+      county,
+      host,
+      port,
+      dataDir: dataDir ?? `./data/${county.code}`,
+      hub:
+        hubUrl === undefined
+          ? undefined
+          : {
+              url: hubUrl,
+              adminToken: hubAdminToken,
+              reconnectMaxMs: hubReconnectMaxMs ?? DEFAULT_HUB_RECONNECT_MAX_MS,
+            },
+      adminToken: adminToken ?? hubAdminToken,
+    }),
+  );
 export type ApplianceConfigInput = z.input<typeof applianceConfigSchema>;
 export type ApplianceConfig = z.infer<typeof applianceConfigSchema>;
 export type County = ApplianceConfig['county'];
@@ -112,7 +180,14 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
   host: ApplianceEnv.host,
   port: ApplianceEnv.port,
   dataDir: ApplianceEnv.dataDir,
+  hubUrl: ApplianceEnv.hubUrl,
+  hubAdminToken: ApplianceEnv.hubAdminToken,
+  adminToken: ApplianceEnv.adminToken,
+  hubReconnectMaxMs: ApplianceEnv.hubReconnectMaxMs,
 };
+
+/** Variables whose value must never be echoed back in an error message. */
+const secretKeys: ReadonlySet<string> = new Set(['hubAdminToken', 'adminToken']);
 
 /** Empty counts as unset, as in `${JZ_PORT:-8080}`, so `JZ_PORT=` in a unit file does not break start-up. */
 function readVariable(
@@ -140,7 +215,7 @@ export function parseApplianceConfig(options: {
   const issue = parsed.error.issues[0];
   const key = issue?.path[0];
   const field = typeof key === 'string' && key in envByKey ? envByKey[key as keyof typeof envByKey] : 'env';
-  const value = typeof key === 'string' ? input[key] : undefined;
+  const value = typeof key === 'string' && !secretKeys.has(key) ? input[key] : undefined;
   throw new DomainError({
     code: DomainErrorCode.invalidInput,
     field,

@@ -33,7 +33,11 @@ export type SocketSession = {
 };
 
 export type ConnectorOptions = {
-  url: string;
+  /**
+   * Where to connect. A function is called before every attempt, so each connection can carry a fresh
+   * credential (a device token is valid for minutes; a replica may be away for days).
+   */
+  url: string | (() => string | Promise<string>);
   WebSocketImpl: WebSocketConstructor;
   /** First retry delay; doubles per failed attempt up to `maxDelayMs`. */
   minDelayMs?: number;
@@ -56,6 +60,8 @@ export class WebSocketConnector {
   #socket: WebSocketLike | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #failures = 0;
+  /** Bumped by every attempt and by stop(), so a URL that resolves late opens nothing stale. */
+  #attempt = 0;
   #running = false;
   #closedWaiters: Array<() => void> = [];
 
@@ -84,6 +90,7 @@ export class WebSocketConnector {
   /** Stops reconnecting and closes the socket; resolves once it is closed. */
   stop(): Promise<void> {
     this.#running = false;
+    this.#attempt += 1;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     const socket = this.#socket;
@@ -95,9 +102,31 @@ export class WebSocketConnector {
 
   #open(): void {
     if (!this.#running) return;
+    const { url } = this.#options;
+    if (typeof url === 'string') {
+      this.#openSocket(url);
+      return;
+    }
+    // Resolved off the stack; a stop() meanwhile wins, and a failure counts as a failed attempt.
+    const attempt = ++this.#attempt;
+    Promise.resolve()
+      .then(url)
+      .then(
+        (resolved) => {
+          if (this.#running && attempt === this.#attempt) this.#openSocket(resolved);
+        },
+        (error: unknown) => {
+          if (attempt !== this.#attempt) return;
+          this.#options.logger?.error('sync: cannot make the connection URL', error);
+          this.#retry();
+        },
+      );
+  }
+
+  #openSocket(url: string): void {
     let socket: WebSocketLike;
     try {
-      socket = new this.#options.WebSocketImpl(this.#options.url);
+      socket = new this.#options.WebSocketImpl(url);
     } catch (error) {
       this.#options.logger?.error('sync: cannot open a WebSocket', error);
       this.#retry();

@@ -1,4 +1,7 @@
+export * from './device-peer';
 export * from './home-service';
 export * from './local-writes';
+export * from './record-digest';
+export * from './record-report';
 export * from './replica-policy';
 export * from './sync-peer';

@@ -1,6 +1,8 @@
-import { expect, test } from 'vitest';
+import type { RecordReport } from '@jiazheng/sync/replica';
+import { describe, expect, test } from 'vitest';
 import { parseApplianceConfig } from '../../domain/appliance-config';
 import type { Logger } from '../../ports/logger';
+import type { SyncAdmin } from '../../ports/sync-admin';
 import { createHttpApp, ENDPOINTS, MAX_BODY_BYTES, type ErrorBody } from './http-app';
 
 const config = parseApplianceConfig({ env: {} });
@@ -341,4 +343,70 @@ test('an unexpected exception is a generic 500; the detail goes to the log only'
   expect(logged).toHaveLength(1);
   expect(String(logged[0]?.[0])).toContain('GET /boom');
   expect(logged[0]?.[1]).toBeInstanceOf(Error);
+});
+
+describe('sync endpoints', () => {
+  const recordId = 'order:330106:01JBQ5M8X00000000000000001';
+  const adminToken = 'appliance-admin-token-0123';
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const prefixes: string[] = [];
+  const sync: SyncAdmin = {
+    status: () => ({
+      deviceId: 'appliance-330106-x',
+      provisioned: true,
+      directoryId: 'directory:hub:01JBQ5M8X00000000000000000',
+      hub: { url: 'http://hub.example:8090', connected: false },
+    }),
+    digest: ({ prefix }) => {
+      prefixes.push(prefix);
+      return Promise.resolve({ seq: 3, records: {} });
+    },
+    report: (o) =>
+      Promise.resolve(o.recordId === recordId ? ({ recordId, pending: 0 } as unknown as RecordReport) : null),
+  };
+  const withSync = createHttpApp({ config, sync, adminToken });
+
+  test('without sync wired in, the endpoints do not exist', async () => {
+    expect((await app.request('/api/sync/status')).status).toBe(404);
+  });
+
+  test('GET /api/sync/status is public: enrolment and the hub link, no secrets', async () => {
+    const response = await withSync.request('/api/sync/status');
+    expect(await response.json()).toMatchObject({ provisioned: true, hub: { connected: false } });
+  });
+
+  test('the digest and record reports need the admin token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not-the-admin-token' }]) {
+      const response = await withSync.request('/api/sync/digest', { headers });
+      expect(response.status).toBe(401);
+      expect(await errorOf(response)).toMatchObject({ code: 'unauthorized', field: 'authorization' });
+    }
+    const none = createHttpApp({ config, sync });
+    const refused = await none.request('/api/sync/digest', { headers: auth });
+    expect(refused.status).toBe(403);
+    expect(prefixes).toEqual([]);
+  });
+
+  test('GET /api/sync/digest validates the prefix', async () => {
+    const response = await withSync.request('/api/sync/digest?prefix=order:330106:', { headers: auth });
+    expect(await response.json()).toEqual({ seq: 3, records: {} });
+    expect(prefixes).toEqual(['order:330106:']);
+    const bad = await withSync.request('/api/sync/digest?prefix=a%20b', { headers: auth });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).field).toBe('prefix');
+  });
+
+  test('GET /api/records/:recordId: the report, 404 when absent, 400 for a malformed id', async () => {
+    expect(
+      await (await withSync.request(`/api/records/${recordId}`, { headers: auth })).json(),
+    ).toMatchObject({
+      recordId,
+    });
+    const missing = await withSync.request('/api/records/order:330106:01JBQ5M8X00000000000000009', {
+      headers: auth,
+    });
+    expect(missing.status).toBe(404);
+    const malformed = await withSync.request('/api/records/nonsense', { headers: auth });
+    expect((await errorOf(malformed)).field).toBe('recordId');
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   categoryCodeSchema,
   DomainError,
@@ -11,6 +12,7 @@ import {
   listItems,
   maskPhone,
   normalisePhone,
+  recordIdSchema,
   searchCatalogue,
   searchRegions,
 } from '@jiazheng/sync/domain';
@@ -22,6 +24,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { ApplianceConfig } from '../../domain/appliance-config';
 import type { Logger } from '../../ports/logger';
+import type { SyncAdmin } from '../../ports/sync-admin';
 import { APPLIANCE_VERSION } from '../../version';
 
 /** Nothing the appliance accepts today is anywhere near this; the cap stops a client from filling memory. */
@@ -32,6 +35,7 @@ const MAX_QUERY_PARAM_LENGTH = 200;
 /** Error codes in responses: the domain's, plus the ones only HTTP can produce. */
 export const HttpErrorCode = {
   ...DomainErrorCode,
+  unauthorized: 'unauthorized',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   internal: 'internal',
@@ -74,6 +78,23 @@ export const ENDPOINTS = [
     path: '/api/phone/normalise',
     description: 'normalise a caller ID: JSON {"input": "88888888", "defaultAreaCode"?: "0571"}',
   },
+  { method: 'GET', path: '/api/sync/status', description: 'enrolled at the hub? connected to it?' },
+  {
+    method: 'GET',
+    path: '/api/sync/digest?prefix=order:330106:',
+    description: 'admin: SHA-256 of every record under a prefix, to compare with the hub',
+  },
+  {
+    method: 'GET',
+    path: '/api/records/:recordId',
+    description: 'admin: one record: accepted state, proposals, log',
+  },
+  { method: 'WS', path: '/sync?token=…', description: 'the bulk sync protocol for the county’s PWAs' },
+  {
+    method: 'WS',
+    path: '/yjs/:recordId?token=…',
+    description: 'one record over the standard y-websocket protocol',
+  },
 ] as const;
 
 const phoneRequestSchema = z.strictObject({
@@ -87,6 +108,10 @@ export type CreateHttpAppOptions = {
   version?: string | undefined;
   /** Where unexpected errors are reported; defaults to `console`. */
   logger?: Logger | undefined;
+  /** Sync's state and records; without it the /api/sync and /api/records endpoints are absent. */
+  sync?: SyncAdmin | undefined;
+  /** Bearer token of the admin endpoints; without it they refuse everyone. */
+  adminToken?: string | undefined;
 };
 
 /**
@@ -189,6 +214,45 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
     return c.json({ ...phone, masked: maskPhone(phoneOptions) });
   });
 
+  const sync = options.sync;
+  if (sync !== undefined) {
+    const requireAdmin = adminCheck({ adminToken: options.adminToken });
+
+    app.get('/api/sync/status', (c) => c.json(sync.status()));
+
+    app.get('/api/sync/digest', async (c) => {
+      requireAdmin(c);
+      const prefix = readQuery(c, { name: 'prefix' }) ?? '';
+      if (!/^[A-Za-z0-9:]*$/.test(prefix)) {
+        throw invalid({
+          field: 'prefix',
+          message: 'may hold only letters, digits and :, e.g. order:330106:',
+        });
+      }
+      return c.json(await sync.digest({ prefix }));
+    });
+
+    app.get('/api/records/:recordId', async (c) => {
+      requireAdmin(c);
+      const recordId = recordIdSchema.safeParse(c.req.param('recordId'));
+      if (!recordId.success) {
+        throw invalid({
+          field: 'recordId',
+          message: 'must look like kind:scope:ULID, e.g. order:330106:01J…',
+        });
+      }
+      const report = await sync.report({ recordId: recordId.data });
+      if (!report) {
+        throw new DomainError({
+          code: DomainErrorCode.notFound,
+          field: 'recordId',
+          message: `recordId: the appliance holds no record ${recordId.data}`,
+        });
+      }
+      return c.json(report);
+    });
+  }
+
   app.notFound((c) =>
     errorResponse(c, 404, {
       code: HttpErrorCode.notFound,
@@ -223,6 +287,38 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
   });
 
   return app;
+}
+
+/**
+ * The admin endpoints' guard: `Authorization: Bearer <token>`, compared as SHA-256 hashes (equal lengths
+ * for timingSafeEqual, and no timing hint about the token's length). Throws 401 (403 with no token set).
+ */
+function adminCheck(options: { adminToken: string | undefined }): (c: Context) => void {
+  const expected = options.adminToken === undefined ? undefined : sha256(options.adminToken);
+  return (c) => {
+    if (expected === undefined) {
+      throw new DomainError({
+        code: DomainErrorCode.forbidden,
+        field: 'authorization',
+        message: 'authorization: no admin token is configured (JZ_ADMIN_TOKEN or JZ_HUB_ADMIN_TOKEN)',
+      });
+    }
+    const match = /^Bearer\s+(\S{1,500})$/i.exec(c.req.header('authorization') ?? '');
+    if (!match?.[1] || !timingSafeEqual(sha256(match[1]), expected)) {
+      throw new HttpError({
+        status: 401,
+        body: {
+          code: HttpErrorCode.unauthorized,
+          field: 'authorization',
+          message: 'authorization: send Authorization: Bearer <admin token>',
+        },
+      });
+    }
+  };
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }
 
 /** An HTTP-level refusal that is not a domain rule (wrong media type, oversized body). */

@@ -35,6 +35,15 @@ export class HttpService implements Service {
     return this.#url;
   }
 
+  /** The Node HTTP server, so WebSocket upgrades (sync) can be served on the same port; only while started. */
+  get server(): Server {
+    const server = this.#server;
+    if (!(server instanceof Server) || this.#url === undefined) {
+      throw new Error('HttpService: not listening (call start() first)');
+    }
+    return server;
+  }
+
   start(): Promise<void> {
     // Starting while a stop is in progress means "restart": wait for the old server to be gone first.
     if (this.#stopping) return this.#stopping.then(() => this.start());

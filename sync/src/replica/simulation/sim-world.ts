@@ -19,6 +19,7 @@ import {
 import { SyncClient, type ClientAttachment } from '../../relay/sync-client';
 import { SyncServer, type SyncConnection } from '../../relay/sync-server';
 import { HomeService, type RegistrySource } from '../home-service';
+import { digestRecord } from '../record-digest';
 import { proposeToStore, setFieldInStore } from '../local-writes';
 import { createReplicaPolicy } from '../replica-policy';
 import type { ReplicaSelf, SyncPeer } from '../sync-peer';
@@ -566,15 +567,8 @@ export class SimWorld {
   }
 }
 
-function canonical(record: { update: Uint8Array } | null, recordId: string): string {
-  if (!record) return 'missing';
-  const doc = loadRecordDoc({ recordId, update: record.update });
-  const sv = Array.from(Y.encodeStateVector(doc)).join(',');
-  const content = JSON.stringify(doc.toJSON(), (_k, v: unknown) =>
-    v instanceof Uint8Array ? Array.from(v).join('.') : v,
-  );
-  doc.destroy();
-  return `${sv}|${content}`;
+async function canonical(record: { update: Uint8Array } | null, recordId: string): Promise<string> {
+  return record ? digestRecord({ recordId, update: record.update }) : 'missing';
 }
 
 export function orderInvariantViolations(s: OrderState): string[] {

@@ -1,0 +1,255 @@
+import { createDeviceToken } from '@jiazheng/sync/records';
+import {
+  SyncClient,
+  SyncServer,
+  type WebSocketConnector,
+  type WebSocketConstructor,
+} from '@jiazheng/sync/relay';
+import {
+  authenticateDevicePeer,
+  createReplicaPolicy,
+  digestRecords,
+  HomeService,
+  reportStoredRecord,
+  type RecordDigests,
+  type RecordReport,
+  type SyncPeer,
+} from '@jiazheng/sync/replica';
+import type { RecordStore } from '@jiazheng/sync/storage';
+import type { HubProvisioner } from '../../ports/hub-provisioner';
+import type { Logger } from '../../ports/logger';
+import type { Service } from '../../ports/service';
+import type { SyncAdmin, SyncStatus } from '../../ports/sync-admin';
+import type { DeviceKey } from '../files/device-key-file';
+import { PublishingRecordStore } from './publishing-record-store';
+
+const DIRECTORY_META_KEY = 'sync:directoryId';
+const HUB_DEVICE_META_KEY = 'sync:hubDeviceId';
+/** First wait before asking the hub again to enrol this appliance; doubles up to the reconnect maximum. */
+const PROVISION_RETRY_MIN_MS = 1000;
+
+export type ApplianceSyncOptions = {
+  store: RecordStore;
+  device: DeviceKey;
+  countyCode: string;
+  /** Unset: the appliance runs alone (its PWAs still sync with it once it has been enrolled). */
+  hub: { url: string; reconnectMaxMs: number } | undefined;
+  /** How to enrol at the hub when not yet enrolled; unset when no admin token was given. */
+  provisioner: HubProvisioner | undefined;
+  WebSocketImpl: WebSocketConstructor;
+  logger: Logger;
+  now?: () => number;
+  random?: () => number;
+};
+
+/**
+ * The appliance as a sync replica, wired as `sync/src/replica/simulation/sim-world.ts` wires it:
+ * - a relay (SyncServer) for the county's PWAs, authenticating device tokens against the directory as
+ *   the appliance sees it (its own pending enrolments included);
+ * - the home of the county's orders (HomeService): whatever a PWA or the hub brings in is decided here,
+ *   and the log entries are published to the PWAs and pushed to the hub;
+ * - a SyncClient to the hub over WebSocket, reconnecting with backoff, with a fresh device token per
+ *   attempt. Changes from the hub are stored through the relay, so the PWAs see them at once.
+ * Until the appliance is enrolled at the hub (its directory id is known), no device can connect: it
+ * keeps serving HTTP and retries the enrolment in the background.
+ */
+export class ApplianceSync implements Service, SyncAdmin {
+  readonly server: SyncServer<SyncPeer>;
+  readonly #options: ApplianceSyncOptions;
+  readonly #now: () => number;
+  readonly #client: SyncClient | null;
+  readonly #ordersPrefix: string;
+  #home: HomeService | null = null;
+  #directoryId: string | null = null;
+  #connector: WebSocketConnector | null = null;
+  #running = false;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #provisionFailures = 0;
+  #provisionAbort: AbortController | null = null;
+  /** The background enrolment in flight, so stop() can wait for it. */
+  #work: Promise<void> = Promise.resolve();
+
+  constructor(options: ApplianceSyncOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#ordersPrefix = `order:${options.countyCode}:`;
+    this.server = new SyncServer<SyncPeer>({
+      store: options.store,
+      serverId: options.device.deviceId,
+      logger: options.logger,
+      policy: createReplicaPolicy({
+        self: { kind: 'appliance', countyCode: options.countyCode },
+        sequence: ({ recordId }) => this.#home?.sequence({ recordId }) ?? Promise.resolve(),
+        // A PWA's write goes on to the hub.
+        forward: ({ recordId }) => this.#client?.notifyLocalChange({ recordId }),
+      }),
+    });
+    this.#client =
+      options.hub === undefined
+        ? null
+        : new SyncClient({
+            store: new PublishingRecordStore({
+              store: options.store,
+              publish: (update) => this.server.publish(update),
+            }),
+            clientId: options.device.deviceId,
+            cursorKey: 'cursor:hub',
+            logger: options.logger,
+            onRecordChange: ({ recordId }) => {
+              // A central user's proposal on one of our orders reaches its home this way.
+              if (recordId.startsWith(this.#ordersPrefix)) this.#sequenceInBackground({ recordId });
+            },
+          });
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    const directoryId = await this.#options.store.getMeta({ key: DIRECTORY_META_KEY });
+    if (directoryId !== null) {
+      await this.#begin({ directoryId });
+      return;
+    }
+    if (this.#options.provisioner === undefined) {
+      this.#options.logger.info(
+        '同步未启用 / sync is off: this appliance is not enrolled at a hub; set JZ_HUB_URL and JZ_HUB_ADMIN_TOKEN',
+      );
+      return;
+    }
+    // In the background: the county's HTTP service must not wait for a hub that may be unreachable.
+    this.#work = this.#provision();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#provisionAbort?.abort();
+    await this.#work;
+    const connector = this.#connector;
+    this.#connector = null;
+    await connector?.stop();
+    await this.server.stop();
+    await this.#home?.idle();
+  }
+
+  /** The peer a device token stands for, or null (the upgrade is refused with 401). */
+  async authenticate(token: string): Promise<SyncPeer | null> {
+    const home = this.#home;
+    if (!home) return null;
+    const result = await authenticateDevicePeer({
+      token,
+      directory: await home.directory(),
+      now: this.#now(),
+    });
+    if (!result.ok) {
+      this.#options.logger.info(`sync: refused a connection: ${result.reason}`);
+      return null;
+    }
+    const { peer } = result;
+    // The appliance serves its county's PWAs (and central staff visiting); other replicas talk to the hub.
+    if (peer.kind !== 'pwa' || (peer.countyCode !== null && peer.countyCode !== this.#options.countyCode)) {
+      this.#options.logger.info(
+        `sync: refused ${peer.id}: a ${peer.kind} of ${peer.countyCode ?? 'the centre'}`,
+      );
+      return null;
+    }
+    return peer;
+  }
+
+  status(): SyncStatus {
+    const { hub, device } = this.#options;
+    return {
+      deviceId: device.deviceId,
+      provisioned: this.#directoryId !== null,
+      directoryId: this.#directoryId,
+      hub: hub === undefined ? null : { url: hub.url, connected: this.#client?.connected ?? false },
+    };
+  }
+
+  digest(options: { prefix: string }): Promise<RecordDigests> {
+    return digestRecords({ store: this.#options.store, prefix: options.prefix });
+  }
+
+  report(options: { recordId: string }): Promise<RecordReport | null> {
+    return reportStoredRecord({ store: this.#options.store, recordId: options.recordId });
+  }
+
+  async #provision(): Promise<void> {
+    const { provisioner, device, countyCode, store, logger } = this.#options;
+    if (!provisioner || !this.#running) return;
+    const abort = new AbortController();
+    this.#provisionAbort = abort;
+    try {
+      const answer = await provisioner.provisionAppliance({
+        countyCode,
+        deviceId: device.deviceId,
+        publicKey: device.publicKey,
+        signal: abort.signal,
+      });
+      if (!this.#running) return;
+      // Saved only after the hub said yes: a crash before this just enrols again (the hub makes that a no-op).
+      await store.setMeta({ key: HUB_DEVICE_META_KEY, value: answer.hubDeviceId });
+      await store.setMeta({ key: DIRECTORY_META_KEY, value: answer.directoryId });
+      logger.info(`sync: enrolled at the hub ${answer.hubDeviceId} as ${device.deviceId}`);
+      await this.#begin({ directoryId: answer.directoryId });
+    } catch (error) {
+      if (!this.#running) return;
+      this.#provisionFailures += 1;
+      const ceiling = Math.min(
+        this.#options.hub?.reconnectMaxMs ?? PROVISION_RETRY_MIN_MS,
+        PROVISION_RETRY_MIN_MS * 2 ** (this.#provisionFailures - 1),
+      );
+      const delay = Math.round(ceiling / 2 + (this.#options.random ?? Math.random)() * (ceiling / 2));
+      logger.error(
+        `sync: cannot enrol at the hub yet (${error instanceof Error ? error.message : String(error)}); retrying in ${delay} ms`,
+      );
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = null;
+        this.#work = this.#provision();
+      }, delay);
+    } finally {
+      if (this.#provisionAbort === abort) this.#provisionAbort = null;
+    }
+  }
+
+  /** Enrolled: become the home of the county's orders and start syncing with the PWAs and the hub. */
+  async #begin(options: { directoryId: string }): Promise<void> {
+    const { store, device, hub, logger } = this.#options;
+    this.#directoryId = options.directoryId;
+    const home = new HomeService({
+      store,
+      directoryId: options.directoryId,
+      selfDeviceId: device.deviceId,
+      publish: async ({ recordId, update }) => {
+        const result = await this.server.publish({ recordId, update });
+        this.#client?.notifyLocalChange({ recordId });
+        return result;
+      },
+    });
+    this.#home = home;
+    // Proposals stored but not decided when the process last stopped (kill -9 included) are decided now.
+    await home.recover({ prefixes: [this.#ordersPrefix] });
+    if (!this.#client || !hub || !this.#running) return;
+    this.#connector = this.#client.connectWebSocket({
+      url: async () => {
+        const token = await createDeviceToken({ device, now: this.#now() });
+        return `${hub.url.replace(/^http/, 'ws')}/sync?token=${encodeURIComponent(token)}`;
+      },
+      WebSocketImpl: this.#options.WebSocketImpl,
+      maxDelayMs: hub.reconnectMaxMs,
+      logger,
+    });
+    this.#connector.start();
+  }
+
+  #sequenceInBackground(options: { recordId: string }): void {
+    const home = this.#home;
+    if (!home) return;
+    home
+      .sequence(options)
+      .catch((error: unknown) =>
+        this.#options.logger.error(`sync: sequencing ${options.recordId} failed`, error),
+      );
+  }
+}

@@ -1,0 +1,317 @@
+import {
+  createId,
+  DomainError,
+  DomainErrorCode,
+  formatRecordId,
+  formatRegionName,
+  type DirectoryState,
+} from '@jiazheng/sync/domain';
+import {
+  loadRecordDoc,
+  proposeCommand,
+  readRecordSnapshot,
+  type TrustedSigner,
+} from '@jiazheng/sync/records';
+import { SyncServer } from '@jiazheng/sync/relay';
+import {
+  authenticateDevicePeer,
+  createReplicaPolicy,
+  digestRecords,
+  HomeService,
+  reportStoredRecord,
+  type RecordDigests,
+  type RecordReport,
+  type SyncPeer,
+} from '@jiazheng/sync/replica';
+import type { RecordStore } from '@jiazheng/sync/storage';
+import {
+  applianceUserId,
+  type ApplianceProvision,
+  type DeviceProvision,
+} from '../../domain/provision-requests';
+import type { HubOperations, ProvisionResult } from '../../ports/hub-operations';
+import type { Logger } from '../../ports/logger';
+import type { Service } from '../../ports/service';
+import type { DeviceKey } from '../files/device-key-file';
+
+/** The hub's own system user: it signs the directory's bootstrap and every enrolment made at the hub. */
+export const HUB_USER_ID = 'hub';
+const DIRECTORY_META_KEY = 'hub:directoryId';
+/** What the hub is home of: the directory and the registry. Counties' orders are homed at their appliances. */
+const HOME_PREFIXES = ['directory:', 'enterprise:'] as const;
+
+type DirectoryCommand = { type: string; payload: unknown };
+
+/**
+ * The hub as a sync replica: the relay every appliance and central PWA connects to, and the home of the
+ * directory and the registry. At first start it creates the directory record and enrols its own device,
+ * through signed proposals it sequences itself (its device is trusted without the directory, which does
+ * not exist yet). Enrolments asked for over HTTP go the same way: proposed as the hub, decided by the
+ * hub's sequencer, published to every connected replica.
+ */
+export class HubSync implements Service, HubOperations {
+  readonly server: SyncServer<SyncPeer>;
+  readonly #store: RecordStore;
+  readonly #device: DeviceKey;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  #home: HomeService | null = null;
+  #directoryId: string | null = null;
+
+  constructor(options: { store: RecordStore; device: DeviceKey; logger: Logger; now?: () => number }) {
+    this.#store = options.store;
+    this.#device = options.device;
+    this.#logger = options.logger;
+    this.#now = options.now ?? Date.now;
+    this.server = new SyncServer<SyncPeer>({
+      store: options.store,
+      serverId: options.device.deviceId,
+      logger: options.logger,
+      policy: createReplicaPolicy({
+        self: { kind: 'hub' },
+        sequence: ({ recordId }) => this.#requireHome().sequence({ recordId }),
+      }),
+    });
+  }
+
+  identity(): { deviceId: string; directoryId: string } {
+    this.#requireHome();
+    return { deviceId: this.#device.deviceId, directoryId: this.#directoryId ?? '' };
+  }
+
+  async start(): Promise<void> {
+    if (this.#home) return;
+    let directoryId = await this.#store.getMeta({ key: DIRECTORY_META_KEY });
+    if (directoryId === null) {
+      directoryId = formatRecordId({ kind: 'directory', scope: 'hub', id: createId() });
+      // Kept before anything is proposed, so a crash halfway through the bootstrap resumes the same record.
+      await this.#store.setMeta({ key: DIRECTORY_META_KEY, value: directoryId });
+    }
+    this.#directoryId = directoryId;
+    const trusted: TrustedSigner = {
+      deviceId: this.#device.deviceId,
+      publicKey: this.#device.publicKey,
+      userId: HUB_USER_ID,
+      role: 'system',
+      countyCode: null,
+    };
+    this.#home = new HomeService({
+      store: this.#store,
+      directoryId,
+      selfDeviceId: this.#device.deviceId,
+      trusted: [trusted],
+      publish: ({ recordId, update }) => this.server.publish({ recordId, update }),
+    });
+    const recovered = await this.#home.recover({ prefixes: HOME_PREFIXES });
+    if (recovered > 0)
+      this.#logger.info(`sync: checked ${recovered} hub-homed records for undecided proposals`);
+    await this.#bootstrapDirectory();
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.#home?.idle();
+  }
+
+  /** The peer a device token stands for, or null (the upgrade is refused with 401). */
+  async authenticate(token: string): Promise<SyncPeer | null> {
+    const home = this.#home;
+    if (!home) return null;
+    const result = await authenticateDevicePeer({
+      token,
+      directory: await home.directory(),
+      now: this.#now(),
+    });
+    if (result.ok) return result.peer;
+    this.#logger.info(`sync: refused a connection: ${result.reason}`);
+    return null;
+  }
+
+  async provisionAppliance(options: ApplianceProvision): Promise<ProvisionResult> {
+    const userId = applianceUserId({ countyCode: options.countyCode });
+    return this.#enrol({
+      user: {
+        userId,
+        name: `${formatRegionName({ code: options.countyCode })} 设备`.slice(0, 40),
+        role: 'system',
+        countyCode: options.countyCode,
+      },
+      device: { deviceId: options.deviceId, kind: 'appliance', publicKey: options.publicKey, userId },
+    });
+  }
+
+  async provisionDevice(options: DeviceProvision): Promise<ProvisionResult> {
+    return this.#enrol({
+      user: {
+        userId: options.userId,
+        name: options.name,
+        role: options.role,
+        countyCode: options.countyCode,
+      },
+      device: {
+        deviceId: options.deviceId,
+        kind: options.kind,
+        publicKey: options.publicKey,
+        userId: options.userId,
+      },
+    });
+  }
+
+  digest(options: { prefix: string }): Promise<RecordDigests> {
+    return digestRecords({ store: this.#store, prefix: options.prefix });
+  }
+
+  report(options: { recordId: string }): Promise<RecordReport | null> {
+    return reportStoredRecord({ store: this.#store, recordId: options.recordId });
+  }
+
+  async #bootstrapDirectory(): Promise<void> {
+    const directory = await this.#requireHome().directory();
+    const commands: DirectoryCommand[] = [];
+    if (directory === null) {
+      commands.push({ type: 'createDirectory', payload: { directoryId: this.#directoryId } });
+    }
+    if (!directory?.users[HUB_USER_ID]) {
+      commands.push({
+        type: 'registerUser',
+        payload: { userId: HUB_USER_ID, name: '中心枢纽 hub', role: 'system', countyCode: null },
+      });
+    }
+    if (!directory?.devices[this.#device.deviceId]) {
+      commands.push({
+        type: 'enrolDevice',
+        payload: {
+          deviceId: this.#device.deviceId,
+          kind: 'hub',
+          publicKey: this.#device.publicKey,
+          userId: HUB_USER_ID,
+        },
+      });
+    }
+    if (commands.length === 0) return;
+    await this.#proposeAndDecide({ commands });
+    this.#logger.info(`sync: directory ${this.#directoryId ?? ''} set up with the hub's own device`);
+  }
+
+  /**
+   * Registers (or renames) a user and enrols a device, proposing only what the directory lacks, so
+   * repeating a provisioning adds nothing to the log. Refusals the directory would make are caught first
+   * (a 409 rather than a rejected entry kept in the log forever).
+   */
+  async #enrol(options: {
+    user: { userId: string; name: string; role: string; countyCode: string | null };
+    device: { deviceId: string; kind: string; publicKey: string; userId: string };
+  }): Promise<ProvisionResult> {
+    const { user, device } = options;
+    const directory = await this.#requireHome().directory();
+    const existingUser = directory?.users[user.userId];
+    const existingDevice = directory?.devices[device.deviceId];
+    checkEnrolment({ directory, user, device });
+    const commands: DirectoryCommand[] = [];
+    if (!existingUser || existingUser.name !== user.name)
+      commands.push({ type: 'registerUser', payload: user });
+    if (!existingDevice) commands.push({ type: 'enrolDevice', payload: device });
+    if (commands.length > 0) await this.#proposeAndDecide({ commands });
+    return {
+      directoryId: this.#directoryId ?? '',
+      hubDeviceId: this.#device.deviceId,
+      userId: user.userId,
+      deviceId: device.deviceId,
+    };
+  }
+
+  /** Signs the commands as the hub, in order, publishes them, sequences, and throws if any was rejected. */
+  async #proposeAndDecide(options: { commands: readonly DirectoryCommand[] }): Promise<void> {
+    const home = this.#requireHome();
+    const recordId = this.#directoryId ?? '';
+    const record = await this.#store.readRecord({ recordId });
+    // One document for the batch, so its proposals land in the order given.
+    const doc = loadRecordDoc({ recordId, update: record?.update ?? null });
+    const ids: string[] = [];
+    try {
+      let at = this.#now();
+      for (const command of options.commands) {
+        const { proposalId, update } = await proposeCommand({
+          doc,
+          recordId,
+          device: this.#device,
+          actor: { userId: HUB_USER_ID, role: 'system' },
+          type: command.type,
+          payload: command.payload,
+          at: at++,
+        });
+        ids.push(proposalId);
+        // Published, not just stored: connected replicas get the proposal with its log entry.
+        await this.server.publish({ recordId, update });
+      }
+    } finally {
+      doc.destroy();
+    }
+    await home.sequence({ recordId });
+    const stored = await this.#store.readRecord({ recordId });
+    const after = loadRecordDoc({ recordId, update: stored?.update ?? null });
+    try {
+      const { decided } = readRecordSnapshot({ doc: after, recordId });
+      for (const id of ids) {
+        const entry = decided.get(id);
+        if (entry?.outcome === 'accepted') continue;
+        const code = entry?.outcome === 'rejected' && isDomainCode(entry.code) ? entry.code : 'conflict';
+        throw new DomainError({
+          code,
+          field: entry?.outcome === 'rejected' ? entry.field : undefined,
+          message: entry?.outcome === 'rejected' ? entry.message : `proposal ${id} was not decided`,
+        });
+      }
+    } finally {
+      after.destroy();
+    }
+  }
+
+  #requireHome(): HomeService {
+    if (!this.#home) throw new Error('HubSync: not started');
+    return this.#home;
+  }
+}
+
+/** The directory's own conflict rules, checked before proposing (see #enrol). */
+function checkEnrolment(options: {
+  directory: DirectoryState | null;
+  user: { userId: string; role: string; countyCode: string | null };
+  device: { deviceId: string; publicKey: string; userId: string };
+}): void {
+  const { directory, user, device } = options;
+  const existingUser = directory?.users[user.userId];
+  if (existingUser && (existingUser.role !== user.role || existingUser.countyCode !== user.countyCode)) {
+    throw new DomainError({
+      code: DomainErrorCode.conflict,
+      field: 'userId',
+      message: `userId: ${user.userId} already exists as ${existingUser.role} of ${existingUser.countyCode ?? 'the centre'}`,
+    });
+  }
+  if (existingUser && existingUser.disabledAt !== null) {
+    throw new DomainError({
+      code: DomainErrorCode.conflict,
+      field: 'userId',
+      message: `userId: ${user.userId} is disabled`,
+    });
+  }
+  const existingDevice = directory?.devices[device.deviceId];
+  if (
+    existingDevice &&
+    (existingDevice.publicKey !== device.publicKey ||
+      existingDevice.userId !== device.userId ||
+      existingDevice.revokedAt !== null)
+  ) {
+    throw new DomainError({
+      code: DomainErrorCode.conflict,
+      field: 'deviceId',
+      message: `deviceId: ${device.deviceId} is already enrolled with another key or user, or revoked`,
+    });
+  }
+}
+
+const domainCodes: ReadonlySet<string> = new Set(Object.values(DomainErrorCode));
+
+function isDomainCode(code: string): code is DomainErrorCode {
+  return domainCodes.has(code);
+}

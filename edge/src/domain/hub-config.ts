@@ -1,0 +1,105 @@
+import { DomainError, DomainErrorCode } from '@jiazheng/sync/domain';
+import { z } from 'zod';
+
+/** The environment variables the hub reads; errors name them so an operator knows what to fix. */
+export const HubEnv = {
+  host: 'JZ_HUB_HOST',
+  port: 'JZ_HUB_PORT',
+  dataDir: 'JZ_HUB_DATA_DIR',
+  databaseUrl: 'JZ_HUB_DATABASE_URL',
+  adminToken: 'JZ_HUB_ADMIN_TOKEN',
+} as const;
+export type HubEnv = (typeof HubEnv)[keyof typeof HubEnv];
+
+/** Loopback by default: exposing the hub is a deliberate choice (`JZ_HUB_HOST=0.0.0.0`), never an accident. */
+export const DEFAULT_HUB_HOST = '127.0.0.1';
+export const DEFAULT_HUB_PORT = 8090;
+export const DEFAULT_HUB_DATA_DIR = './data/hub';
+/** Shorter tokens are guessable over a WAN; the generated one is 32 characters. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+const hostSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(253, 'must be at most 253 characters')
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+    'must be a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0',
+  );
+
+// A strict digit pattern refuses "8090abc", "0x1F9A" and "1e3", which Number() would quietly accept.
+const portSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535')
+  .transform(Number)
+  .pipe(z.number().max(65535, 'must be a whole number from 0 to 65535'));
+
+const dataDirSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(1024, 'must be at most 1024 characters')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being refused
+  .refine((dir) => !/[\u0000-\u001f\u007f]/.test(dir), 'must not contain control characters');
+
+const databaseUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+
+/** Printable ASCII without spaces: it travels in an Authorization header and in shell scripts. */
+export const adminTokenSchema = z
+  .string()
+  .trim()
+  .min(MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`)
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const hubConfigSchema = z.strictObject({
+  host: hostSchema.default(DEFAULT_HUB_HOST),
+  port: portSchema.default(DEFAULT_HUB_PORT),
+  dataDir: dataDirSchema.default(DEFAULT_HUB_DATA_DIR),
+  /** Unset: the records live in embedded PGlite under the data directory. */
+  databaseUrl: databaseUrlSchema.optional(),
+  /** Unset: the hub makes one at first start and keeps it in the data directory. */
+  adminToken: adminTokenSchema.optional(),
+});
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+
+const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
+  host: HubEnv.host,
+  port: HubEnv.port,
+  dataDir: HubEnv.dataDir,
+  databaseUrl: HubEnv.databaseUrl,
+  adminToken: HubEnv.adminToken,
+};
+
+/** Variables whose value must never be echoed back in an error message. */
+const secretKeys: ReadonlySet<string> = new Set(['databaseUrl', 'adminToken']);
+
+/**
+ * Reads the hub's configuration from environment variables (`process.env`, or a plain record in tests).
+ * Empty counts as unset. Throws a DomainError (`invalid_input`) whose `field` is the offending variable.
+ */
+export function parseHubConfig(options: { env: Readonly<Record<string, string | undefined>> }): HubConfig {
+  const input: Record<string, string> = {};
+  for (const [key, name] of Object.entries(envByKey)) {
+    const value = options.env[name];
+    if (value !== undefined && value.trim() !== '') input[key] = value;
+  }
+  const parsed = hubConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = issue?.path[0];
+  const known = typeof key === 'string' && key in envByKey ? (key as keyof HubConfig) : undefined;
+  const field = known === undefined ? 'env' : envByKey[known];
+  const value = known === undefined || secretKeys.has(known) ? undefined : input[known];
+  throw new DomainError({
+    code: DomainErrorCode.invalidInput,
+    field,
+    message: `${field}${value === undefined ? '' : `=${JSON.stringify(value.slice(0, 40))}`}: ${issue?.message ?? 'invalid'}`,
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * The composition root: the only place that reads the environment, builds the adapters and wires them
+ * together. Everything else receives what it needs as options, so it can be tested without a process.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createId, DomainError } from '@jiazheng/sync/domain';
+import { loadOrCreateAdminToken } from './adapters/files/admin-token-file';
+import { loadOrCreateDeviceKey } from './adapters/files/device-key-file';
+import { createHubHttpApp } from './adapters/http/http-app';
+import { HttpService } from './adapters/http/http-service';
+import { openHubRecordStore } from './adapters/storage/open-record-store';
+import { HubSync } from './adapters/sync/hub-sync';
+import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
+import { parseHubConfig, type HubConfig } from './domain/hub-config';
+import type { Service } from './ports/service';
+import { HUB_VERSION } from './version';
+
+/** If a service hangs on shutdown, exiting anyway beats a hub that cannot be restarted. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function loadConfig(): HubConfig | undefined {
+  try {
+    return parseHubConfig({ env: process.env });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    console.error(`配置错误 / configuration error: ${error.message}`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  if (config === undefined) return 1;
+  const logger = console;
+  // Started in this order, stopped in reverse.
+  const services: Service[] = [];
+  let banner: string[];
+
+  try {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const key = await loadOrCreateDeviceKey({
+      path: join(config.dataDir, 'device-key.json'),
+      newDeviceId: () => `hub-${createId()}`,
+      logger,
+    });
+    const admin =
+      config.adminToken === undefined
+        ? await loadOrCreateAdminToken({ path: join(config.dataDir, 'admin-token') })
+        : { token: config.adminToken, created: false };
+    const { store, description } = await openHubRecordStore(config);
+    services.push({ start: () => Promise.resolve(), stop: () => store.close() });
+
+    const hub = new HubSync({ store, device: key, logger });
+    const http = new HttpService({
+      app: createHubHttpApp({ hub, adminToken: admin.token, logger }),
+      host: config.host,
+      port: config.port,
+    });
+    const webSocket = new SyncWebSocketService({
+      http,
+      syncServer: hub.server,
+      authenticate: (token) => hub.authenticate(token),
+      logger,
+    });
+    services.push(hub, http, webSocket);
+    for (const service of services) await service.start();
+
+    const adminLine =
+      config.adminToken !== undefined
+        ? '  管理令牌 / admin token: JZ_HUB_ADMIN_TOKEN'
+        : admin.created
+          ? `  管理令牌 / admin token (new, kept in ${resolve(config.dataDir, 'admin-token')}): ${admin.token}`
+          : `  管理令牌 / admin token: in ${resolve(config.dataDir, 'admin-token')}`;
+    const { directoryId } = hub.identity();
+    banner = [
+      `家政服务网络 中心枢纽 v${HUB_VERSION} 已启动 / Jiazheng hub v${HUB_VERSION} is running`,
+      `  地址 / URL: ${http.url}`,
+      `  同步 / sync: ${http.url.replace(/^http/, 'ws')}/sync, ${http.url.replace(/^http/, 'ws')}/yjs/<recordId>`,
+      `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
+      `  名录 / directory: ${directoryId}`,
+      `  存储 / store: ${description}`,
+      `  数据目录 / data directory: ${resolve(config.dataDir)}`,
+      adminLine,
+      '  按 Ctrl-C 停止 / press Ctrl-C to stop',
+    ];
+  } catch (error) {
+    console.error('无法启动 / could not start:', error instanceof Error ? error.message : error);
+    await stopAll(services);
+    return 1;
+  }
+  console.log(banner.join('\n'));
+
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    // A repeated signal (Ctrl-C pressed again, or relayed by a wrapper) must not start a second shutdown.
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
+  setTimeout(() => {
+    console.error('停止超时 / shutdown took too long, exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  process.on('SIGINT', ignoreSignal);
+  process.on('SIGTERM', ignoreSignal);
+  console.log(`收到 ${signal}，正在停止 / received ${signal}, stopping`);
+  await stopAll(services);
+  console.log('已停止 / stopped');
+  return 0;
+}
+
+function ignoreSignal(): void {}
+
+async function stopAll(services: readonly Service[]): Promise<void> {
+  for (const service of [...services].reverse()) {
+    try {
+      await service.stop();
+    } catch (error) {
+      console.error('停止出错 / error while stopping:', error);
+    }
+  }
+}
+
+// Setting exitCode instead of calling exit() lets stdout drain, so the last lines are never lost.
+process.exitCode = await main();
