@@ -15,11 +15,20 @@ function message(deviceId: string, issuedAt: number): Uint8Array {
 }
 
 export async function createDeviceToken(options: { device: SigningDevice; now: number }): Promise<string> {
-  const signature = await signBytes({ privateKey: options.device.privateKey, bytes: message(options.device.deviceId, options.now) });
+  const signature = await signBytes({
+    privateKey: options.device.privateKey,
+    bytes: message(options.device.deviceId, options.now),
+  });
   return `${options.device.deviceId}.${options.now}.${toBase64Url(signature)}`;
 }
 
-export type TokenIdentity = { deviceId: string; userId: string; role: string; countyCode: string | null; kind: string };
+export type TokenIdentity = {
+  deviceId: string;
+  userId: string;
+  role: string;
+  countyCode: string | null;
+  kind: string;
+};
 
 export async function verifyDeviceToken(options: {
   token: string;
@@ -45,6 +54,12 @@ export async function verifyDeviceToken(options: {
   if (!good) return { ok: false, reason: 'bad token signature' };
   return {
     ok: true,
-    identity: { deviceId, userId: signer.user.userId, role: signer.user.role, countyCode: signer.user.countyCode, kind: signer.device.kind },
+    identity: {
+      deviceId,
+      userId: signer.user.userId,
+      role: signer.user.role,
+      countyCode: signer.user.countyCode,
+      kind: signer.device.kind,
+    },
   };
 }
