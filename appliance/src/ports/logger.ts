@@ -1,5 +1,2 @@
-/** Where adapters report what operators need to see; `console` fits, and tests pass a recorder. */
-export interface Logger {
-  info(message: string, ...details: unknown[]): void;
-  error(message: string, ...details: unknown[]): void;
-}
+// The same port for every process: defined once in sync.
+export type { Logger } from '@jiazheng/sync/node';

@@ -12,7 +12,7 @@ import {
 import type { WebSocketLike } from '@jiazheng/sync/relay';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
 import { afterEach, expect, test } from 'vitest';
-import type { DeviceKey } from '../files/device-key-file';
+import type { DeviceKey } from '@jiazheng/sync/node';
 import { ApplianceSync } from './appliance-sync';
 import { PublishingRecordStore } from './publishing-record-store';
 

@@ -20,7 +20,7 @@ import type { HubProvisioner } from '../../ports/hub-provisioner';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
 import type { SyncAdmin, SyncStatus } from '../../ports/sync-admin';
-import type { DeviceKey } from '../files/device-key-file';
+import type { DeviceKey } from '@jiazheng/sync/node';
 import { PublishingRecordStore } from './publishing-record-store';
 
 const DIRECTORY_META_KEY = 'sync:directoryId';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { adminTokenSchema } from '../../domain/hub-config';
-import { isMissing, writeFileAtomically } from './device-key-file';
+import { isMissing, writeFileAtomically } from '@jiazheng/sync/node';
 
 /**
  * The admin token kept in the data directory when JZ_HUB_ADMIN_TOKEN is unset: made once (24 random

@@ -2,7 +2,7 @@ import { DomainError } from '@jiazheng/sync/domain';
 import { createDeviceToken, exportPublicKey, generateDeviceKeys } from '@jiazheng/sync/records';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
 import { expect, test } from 'vitest';
-import type { DeviceKey } from '../files/device-key-file';
+import type { DeviceKey } from '@jiazheng/sync/node';
 import { HubSync } from './hub-sync';
 
 const quiet = { info: () => {}, error: () => {} };

@@ -32,7 +32,7 @@ import {
 import type { HubOperations, ProvisionResult } from '../../ports/hub-operations';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
-import type { DeviceKey } from '../files/device-key-file';
+import type { DeviceKey } from '@jiazheng/sync/node';
 
 /** The hub's own system user: it signs the directory's bootstrap and every enrolment made at the hub. */
 export const HUB_USER_ID = 'hub';

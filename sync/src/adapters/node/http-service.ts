@@ -70,7 +70,7 @@ export class HttpService implements Service {
         hostname: host,
         port,
         serverOptions: {
-          // No client of the hub needs minutes to send a request; short limits blunt slowloris.
+          // No client of an appliance or the hub needs minutes to send a request; short limits blunt slowloris.
           headersTimeout: 15_000,
           requestTimeout: 30_000,
         },

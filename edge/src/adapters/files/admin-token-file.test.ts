@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { signBytes } from '@jiazheng/sync/records';
 import { afterEach, expect, test } from 'vitest';
 import { loadOrCreateAdminToken } from './admin-token-file';
-import { loadOrCreateDeviceKey } from './device-key-file';
+import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,10 +1,14 @@
 import { createServer } from 'node:net';
 import { expect, test } from 'vitest';
-import { parseApplianceConfig } from '../../domain/appliance-config';
-import { createHttpApp } from './http-app';
-import { HttpService } from './http-service';
+import { HttpService, type FetchApp } from './http-service';
 
-const app = createHttpApp({ config: parseApplianceConfig({ env: {} }) });
+/** The smallest app with a /health route: the service is what is under test, not the app. */
+const app: FetchApp = {
+  fetch: (request) =>
+    new URL(request.url).pathname === '/health'
+      ? Response.json({ ok: true, county: { code: '330106' } })
+      : new Response('not found', { status: 404 }),
+};
 
 function newService(): HttpService {
   return new HttpService({ app, host: '127.0.0.1', port: 0 });

@@ -5,7 +5,7 @@ import {
   generateDeviceKeys,
   importPrivateKey,
   type CryptoKey,
-} from '@jiazheng/sync/records';
+} from '../../records/device-keys';
 import { z } from 'zod';
 import type { Logger } from '../../ports/logger';
 

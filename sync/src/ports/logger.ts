@@ -1,0 +1,5 @@
+/** Where adapters report what operators need to see; `console` fits, and tests pass a recorder. */
+export interface Logger {
+  info(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
