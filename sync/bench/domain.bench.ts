@@ -1,5 +1,6 @@
-// Measures the domain's hot paths on this machine: `npm run bench -w @jiazheng/sync`.
-// Results are written down in docs/benchmarks.md; the figures are for reading, not asserted.
+// Measures the domain's hot paths on this machine: `npm run bench -w @jiazheng/sync` (with `--write`, or
+// `npm run bench:write`, the table replaces the generated domain block of sync/BENCH.md). The figures
+// are for reading, not asserted.
 import { performance } from 'node:perf_hooks';
 import {
   applyOrderCommand,
@@ -14,6 +15,9 @@ import {
   type OrderState,
 } from '../src/domain';
 import { makeEnterprise, makeWorker, t0 } from '../src/domain/test-support';
+import { describeMachine, machine, markdownTable, num, writeGeneratedBlock } from './lib/report';
+
+const rows: string[][] = [];
 
 function measure(name: string, iterations: number, fn: (i: number) => void): void {
   for (let i = 0; i < Math.min(200, iterations); i++) fn(i); // warm-up
@@ -26,14 +30,16 @@ function measure(name: string, iterations: number, fn: (i: number) => void): voi
   }
   const total = performance.now() - start;
   samples.sort((a, b) => a - b);
-  const pct = (p: number) => (samples[Math.floor((samples.length - 1) * p)] ?? 0).toFixed(4);
-  console.log(
-    `${name.padEnd(44)} ${String(iterations).padStart(7)} ops  ${(iterations / (total / 1000)).toFixed(0).padStart(8)} ops/s  p50 ${pct(0.5)} ms  p99 ${pct(0.99)} ms`,
-  );
+  const pct = (p: number) => samples[Math.floor((samples.length - 1) * p)] ?? 0;
+  const ms = (value: number) => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} ms`;
+  rows.push([name, num(iterations), `${num(iterations / (total / 1000))} /s`, ms(pct(0.5)), ms(pct(0.99))]);
+  process.stderr.write(`domain: ${name}\n`);
 }
 
 const queries = ['保姆', 'baomu', 'bm', 'bao jie', 'nanny', '空调', 'kongtiao', '律师', 'lvshi', '天气'];
-measure('catalogue search', 20_000, (i) => searchCatalogue({ query: queries[i % queries.length] ?? '' }));
+measure('catalogue search (characters, pinyin, initials, English; 91 items)', 20_000, (i) =>
+  searchCatalogue({ query: queries[i % queries.length] ?? '' }),
+);
 
 const callerIds = [
   '13812345678',
@@ -43,7 +49,7 @@ const callerIds = [
   '88886666',
   '95588',
 ];
-measure('phone normalise (caller ID forms)', 20_000, (i) =>
+measure('phone normalisation (six caller-ID forms, `libphonenumber-js/max`)', 20_000, (i) =>
   normalisePhone({ input: callerIds[i % callerIds.length] ?? '', defaultAreaCode: '0571' }),
 );
 
@@ -84,12 +90,12 @@ function journey(): unknown[] {
 }
 const log = journey();
 const statesBefore: (OrderState | null)[] = log.map((_, k) => replayOrderLog({ log: log.slice(0, k) }));
-measure('order command at the home (validated)', 20_000, (i) => {
+measure('one order command validated at the home (schema, role, transition, registry)', 20_000, (i) => {
   const k = i % log.length;
   const r = applyOrderCommand({ state: statesBefore[k] ?? null, command: log[k], context: home });
   if (!r.ok) throw r.error;
 });
-measure('replay a 7-command order log', 20_000, () => replayOrderLog({ log }));
+measure('replay of a 7-command order log (receive → closed)', 20_000, () => replayOrderLog({ log }));
 
 const candidates: DispatchCandidate[] = Array.from({ length: 200 }, (_, i) => ({
   enterprise: makeEnterprise({ id: `e${i}`, items: ['FAM-NANNY'] }),
@@ -100,7 +106,7 @@ const candidates: DispatchCandidate[] = Array.from({ length: 200 }, (_, i) => ({
   openOrders: i % 7,
   lastDispatchedAt: t0 - (i % 50) * 3_600_000,
 }));
-measure('rank 200 enterprises × 20 workers', 200, () =>
+measure('dispatch ranking of 200 enterprises with 20 workers each', 200, () =>
   rankEnterprises({
     request: {
       orderId: 'o1',
@@ -115,3 +121,14 @@ measure('rank 200 enterprises × 20 workers', 200, () =>
     now: t0,
   }),
 );
+
+const table = markdownTable(['operation', 'runs', 'throughput', 'p50', 'p99'], rows);
+const here = describeMachine(machine());
+console.log(`\nDomain benchmarks (${here})\n\n${table}\n`);
+if (process.argv.includes('--write')) {
+  await writeGeneratedBlock({
+    name: 'domain',
+    content: `Measured ${here}, \`sync/bench/domain.bench.ts\`, one thread:\n\n${table}`,
+  });
+  console.log('BENCH.md: domain block rewritten');
+}

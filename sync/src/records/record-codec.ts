@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 /**
  * Binary forms of proposals and log entries, as stored in a record's Yjs arrays. Binary, not JSON,
  * because every byte is replicated to every replica forever: a signed lifecycle change with its log
- * entry stays under 256 bytes (see BENCH.md). Layouts (lib0 encoding):
+ * entry averages about 245 bytes on the wire (BENCH.md has the figures per command). Layouts (lib0):
  *
  *   proposal = body ‖ signature(64)
  *   body     = varuint version(1) ‖ ulid(16) id ‖ varstring type ‖ varstring userId ‖ varstring role
