@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import {
   categoryCodeSchema,
   DomainError,
@@ -16,11 +16,17 @@ import {
   searchCatalogue,
   searchRegions,
 } from '@jiazheng/sync/domain';
+import {
+  errorResponse,
+  HttpError,
+  HttpErrorCode,
+  installJsonErrors,
+  invalidInput,
+  sha256,
+} from '@jiazheng/sync/node';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { ApplianceConfig } from '../../domain/appliance-config';
 import type { Logger } from '../../ports/logger';
@@ -31,26 +37,6 @@ import { APPLIANCE_VERSION } from '../../version';
 export const MAX_BODY_BYTES = 16 * 1024;
 /** Longer than any legitimate search; the domain has its own, tighter limits. */
 const MAX_QUERY_PARAM_LENGTH = 200;
-
-/** Error codes in responses: the domain's, plus the ones only HTTP can produce. */
-export const HttpErrorCode = {
-  ...DomainErrorCode,
-  unauthorized: 'unauthorized',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  internal: 'internal',
-} as const;
-export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
-
-export type ErrorBody = { error: { code: HttpErrorCode; field: string | null; message: string } };
-
-const statusByDomainCode: Readonly<Record<DomainErrorCode, ContentfulStatusCode>> = {
-  invalid_input: 400,
-  not_found: 404,
-  forbidden: 403,
-  invalid_transition: 409,
-  conflict: 409,
-};
 
 /** The endpoints, listed by `GET /` so a technician on the LAN can find their way without the docs. */
 export const ENDPOINTS = [
@@ -159,7 +145,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
     if (category === undefined) return c.json({ items: listItems() });
     const parsed = categoryCodeSchema.safeParse(category);
     if (!parsed.success) {
-      throw invalid({
+      throw invalidInput({
         field: 'category',
         message: `must be one of ${listCategories()
           .map((cat) => cat.code)
@@ -224,7 +210,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
       requireAdmin(c);
       const prefix = readQuery(c, { name: 'prefix' }) ?? '';
       if (!/^[A-Za-z0-9:]*$/.test(prefix)) {
-        throw invalid({
+        throw invalidInput({
           field: 'prefix',
           message: 'may hold only letters, digits and :, e.g. order:330106:',
         });
@@ -236,7 +222,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
       requireAdmin(c);
       const recordId = recordIdSchema.safeParse(c.req.param('recordId'));
       if (!recordId.success) {
-        throw invalid({
+        throw invalidInput({
           field: 'recordId',
           message: 'must look like kind:scope:ULID, e.g. order:330106:01J…',
         });
@@ -253,38 +239,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
     });
   }
 
-  app.notFound((c) =>
-    errorResponse(c, 404, {
-      code: HttpErrorCode.notFound,
-      field: null,
-      message: 'no such endpoint; GET / lists them',
-    }),
-  );
-
-  app.onError((error, c) => {
-    if (error instanceof DomainError) {
-      return errorResponse(c, statusByDomainCode[error.code], {
-        code: error.code,
-        field: error.field ?? null,
-        message: error.message,
-      });
-    }
-    if (error instanceof HttpError) return errorResponse(c, error.status, error.body);
-    if (error instanceof HTTPException && error.status < 500) {
-      return errorResponse(c, error.status, {
-        code: HttpErrorCode.invalidInput,
-        field: null,
-        message: error.message || 'bad request',
-      });
-    }
-    // The detail can hold paths, data or stack traces: it goes to the operator's log, never to the client.
-    logger.error(`${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
-    return errorResponse(c, 500, {
-      code: HttpErrorCode.internal,
-      field: null,
-      message: 'internal error; the appliance log has the details',
-    });
-  });
+  installJsonErrors({ app, logger, processName: 'appliance' });
 
   return app;
 }
@@ -317,35 +272,6 @@ function adminCheck(options: { adminToken: string | undefined }): (c: Context) =
   };
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
-/** An HTTP-level refusal that is not a domain rule (wrong media type, oversized body). */
-class HttpError extends Error {
-  readonly status: ContentfulStatusCode;
-  readonly body: ErrorBody['error'];
-
-  constructor(options: { status: ContentfulStatusCode; body: ErrorBody['error'] }) {
-    super(options.body.message);
-    this.status = options.status;
-    this.body = options.body;
-  }
-}
-
-function errorResponse(c: Context, status: ContentfulStatusCode, error: ErrorBody['error']): Response {
-  const body: ErrorBody = { error };
-  return c.json(body, status);
-}
-
-function invalid(options: { field: string; message: string }): DomainError {
-  return new DomainError({
-    code: DomainErrorCode.invalidInput,
-    field: options.field,
-    message: `${options.field}: ${options.message}`,
-  });
-}
-
 /**
  * One query parameter, or undefined when absent. A repeated parameter is refused rather than silently taking
  * the first, so a proxy and the appliance can never disagree about which value was meant.
@@ -353,10 +279,13 @@ function invalid(options: { field: string; message: string }): DomainError {
 function readQuery(c: Context, options: { name: string }): string | undefined {
   const values = c.req.queries(options.name);
   if (values === undefined || values.length === 0) return undefined;
-  if (values.length > 1) throw invalid({ field: options.name, message: 'must be given once' });
+  if (values.length > 1) throw invalidInput({ field: options.name, message: 'must be given once' });
   const value = values[0] ?? '';
   if (value.length > MAX_QUERY_PARAM_LENGTH) {
-    throw invalid({ field: options.name, message: `must be at most ${MAX_QUERY_PARAM_LENGTH} characters` });
+    throw invalidInput({
+      field: options.name,
+      message: `must be at most ${MAX_QUERY_PARAM_LENGTH} characters`,
+    });
   }
   return value;
 }
@@ -364,7 +293,7 @@ function readQuery(c: Context, options: { name: string }): string | undefined {
 function readRequiredQuery(c: Context, options: { name: string }): string {
   const value = readQuery(c, options);
   if (value === undefined || value.trim() === '')
-    throw invalid({ field: options.name, message: 'is required' });
+    throw invalidInput({ field: options.name, message: 'is required' });
   return value;
 }
 
@@ -372,9 +301,9 @@ function readLimit(c: Context): number | undefined {
   const text = readQuery(c, { name: 'limit' });
   if (text === undefined) return undefined;
   // Strict digits: Number() would accept "1e2", "0x10" and " 5 ".
-  if (!/^\d{1,4}$/.test(text)) throw invalid({ field: 'limit', message: 'must be a whole number' });
+  if (!/^\d{1,4}$/.test(text)) throw invalidInput({ field: 'limit', message: 'must be a whole number' });
   const limit = Number(text);
-  if (limit < 1) throw invalid({ field: 'limit', message: 'must be at least 1' });
+  if (limit < 1) throw invalidInput({ field: 'limit', message: 'must be at least 1' });
   return limit;
 }
 
@@ -413,22 +342,24 @@ async function readJsonBody(c: Context): Promise<unknown> {
     });
   }
   const text = await c.req.text();
-  if (text.trim() === '') throw invalid({ field: 'body', message: 'is empty; send a JSON object' });
+  if (text.trim() === '') throw invalidInput({ field: 'body', message: 'is empty; send a JSON object' });
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : 'could not be parsed';
-    throw invalid({ field: 'body', message: `is not valid JSON (${reason})` });
+    throw invalidInput({ field: 'body', message: `is not valid JSON (${reason})` });
   }
 }
 
 function bodyIssue(error: z.ZodError): DomainError {
   const issue = error.issues[0];
-  if (issue === undefined) return invalid({ field: 'body', message: 'is invalid' });
+  if (issue === undefined) return invalidInput({ field: 'body', message: 'is invalid' });
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? 'body';
-    return invalid({ field: key.slice(0, 40), message: 'is not a known field' });
+    return invalidInput({ field: key.slice(0, 40), message: 'is not a known field' });
   }
-  if (issue.path.length === 0) return invalid({ field: 'body', message: 'must be a JSON object' });
-  return invalid({ field: issue.path.map(String).join('.'), message: issue.message });
+  if (issue.path.length === 0) return invalidInput({ field: 'body', message: 'must be a JSON object' });
+  return invalidInput({ field: issue.path.map(String).join('.'), message: issue.message });
 }
+
+export { HttpErrorCode, type ErrorBody } from '@jiazheng/sync/node';

@@ -1,10 +1,16 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { DomainError, DomainErrorCode, recordIdSchema } from '@jiazheng/sync/domain';
+import {
+  errorResponse,
+  HttpError,
+  HttpErrorCode,
+  installJsonErrors,
+  invalidInput,
+  sha256,
+} from '@jiazheng/sync/node';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import {
   applianceProvisionSchema,
@@ -17,26 +23,6 @@ import { HUB_VERSION } from '../../version';
 
 /** Enrolment requests are a few hundred bytes; the cap stops a client from filling memory. */
 export const MAX_BODY_BYTES = 16 * 1024;
-
-/** Error codes in responses: the domain's, plus the ones only HTTP can produce. */
-export const HttpErrorCode = {
-  ...DomainErrorCode,
-  unauthorized: 'unauthorized',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  internal: 'internal',
-} as const;
-export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
-
-export type ErrorBody = { error: { code: HttpErrorCode; field: string | null; message: string } };
-
-const statusByDomainCode: Readonly<Record<DomainErrorCode, ContentfulStatusCode>> = {
-  invalid_input: 400,
-  not_found: 404,
-  forbidden: 403,
-  invalid_transition: 409,
-  conflict: 409,
-};
 
 /** The endpoints, listed by `GET /`. Those under /api need `Authorization: Bearer <admin token>`. */
 export const ENDPOINTS = [
@@ -146,17 +132,20 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
 
   app.get('/api/sync/digest', async (c) => {
     const values = c.req.queries('prefix') ?? [];
-    if (values.length > 1) throw invalid({ field: 'prefix', message: 'must be given once' });
+    if (values.length > 1) throw invalidInput({ field: 'prefix', message: 'must be given once' });
     const prefix = recordPrefixSchema.safeParse(values[0] ?? '');
     if (!prefix.success)
-      throw invalid({ field: 'prefix', message: prefix.error.issues[0]?.message ?? 'is invalid' });
+      throw invalidInput({ field: 'prefix', message: prefix.error.issues[0]?.message ?? 'is invalid' });
     return c.json(await hub.digest({ prefix: prefix.data }));
   });
 
   app.get('/api/records/:recordId', async (c) => {
     const recordId = recordIdSchema.safeParse(c.req.param('recordId'));
     if (!recordId.success) {
-      throw invalid({ field: 'recordId', message: 'must look like kind:scope:ULID, e.g. order:330106:01J…' });
+      throw invalidInput({
+        field: 'recordId',
+        message: 'must look like kind:scope:ULID, e.g. order:330106:01J…',
+      });
     }
     const report = await hub.report({ recordId: recordId.data });
     if (!report) {
@@ -169,69 +158,9 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     return c.json(report);
   });
 
-  app.notFound((c) =>
-    errorResponse(c, 404, {
-      code: HttpErrorCode.notFound,
-      field: null,
-      message: 'no such endpoint; GET / lists them',
-    }),
-  );
-
-  app.onError((error, c) => {
-    if (error instanceof DomainError) {
-      return errorResponse(c, statusByDomainCode[error.code], {
-        code: error.code,
-        field: error.field ?? null,
-        message: error.message,
-      });
-    }
-    if (error instanceof HttpError) return errorResponse(c, error.status, error.body);
-    if (error instanceof HTTPException && error.status < 500) {
-      return errorResponse(c, error.status, {
-        code: HttpErrorCode.invalidInput,
-        field: null,
-        message: error.message || 'bad request',
-      });
-    }
-    // The detail can hold paths, data or stack traces: it goes to the operator's log, never to the client.
-    logger.error(`${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
-    return errorResponse(c, 500, {
-      code: HttpErrorCode.internal,
-      field: null,
-      message: 'internal error; the hub log has the details',
-    });
-  });
+  installJsonErrors({ app, logger, processName: 'hub' });
 
   return app;
-}
-
-/** An HTTP-level refusal that is not a domain rule (no or a wrong admin token, wrong media type). */
-class HttpError extends Error {
-  readonly status: ContentfulStatusCode;
-  readonly body: ErrorBody['error'];
-
-  constructor(options: { status: ContentfulStatusCode; body: ErrorBody['error'] }) {
-    super(options.body.message);
-    this.status = options.status;
-    this.body = options.body;
-  }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
-function errorResponse(c: Context, status: ContentfulStatusCode, error: ErrorBody['error']): Response {
-  const body: ErrorBody = { error };
-  return c.json(body, status);
-}
-
-function invalid(options: { field: string; message: string }): DomainError {
-  return new DomainError({
-    code: DomainErrorCode.invalidInput,
-    field: options.field,
-    message: `${options.field}: ${options.message}`,
-  });
 }
 
 /**
@@ -251,12 +180,12 @@ async function readJsonBody(c: Context): Promise<unknown> {
     });
   }
   const text = await c.req.text();
-  if (text.trim() === '') throw invalid({ field: 'body', message: 'is empty; send a JSON object' });
+  if (text.trim() === '') throw invalidInput({ field: 'body', message: 'is empty; send a JSON object' });
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : 'could not be parsed';
-    throw invalid({ field: 'body', message: `is not valid JSON (${reason})` });
+    throw invalidInput({ field: 'body', message: `is not valid JSON (${reason})` });
   }
 }
 
@@ -264,10 +193,12 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  if (issue === undefined) throw invalid({ field: 'body', message: 'is invalid' });
+  if (issue === undefined) throw invalidInput({ field: 'body', message: 'is invalid' });
   if (issue.code === 'unrecognized_keys') {
-    throw invalid({ field: (issue.keys[0] ?? 'body').slice(0, 40), message: 'is not a known field' });
+    throw invalidInput({ field: (issue.keys[0] ?? 'body').slice(0, 40), message: 'is not a known field' });
   }
-  if (issue.path.length === 0) throw invalid({ field: 'body', message: 'must be a JSON object' });
-  throw invalid({ field: issue.path.map(String).join('.'), message: issue.message });
+  if (issue.path.length === 0) throw invalidInput({ field: 'body', message: 'must be a JSON object' });
+  throw invalidInput({ field: issue.path.map(String).join('.'), message: issue.message });
 }
+
+export { HttpErrorCode, type ErrorBody } from '@jiazheng/sync/node';
