@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
+/** The hub's and the appliance's settings: a developer's own must not leak into the processes under test. */
+const APPLIANCE_SETTING =
+  /^(?:JZ_.*|COUNTY|DATA_DIR|HTTPS?_(?:HOST|PORT)|ESL_.*|HUB_.*|RECORDINGS_DIR|BOOTSTRAP_ADMIN_PASSWORD|ADMIN_TOKEN|CONFIG_FILE|TLS_.*)$/;
+
 // Run through the tsx CLI exactly as `npm start` does, so its signal relaying is part of what is tested.
 const applianceDir = fileURLToPath(new URL('..', import.meta.url));
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
@@ -27,11 +31,11 @@ afterAll(async () => {
 
 function startAppliance(options: { env: Record<string, string> }): Appliance {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  // The developer's own JZ_* settings must not change what the test sees.
-  for (const name of Object.keys(env)) if (name.startsWith('JZ_')) delete env[name];
+  // The developer's own settings must not change what the test sees.
+  for (const name of Object.keys(env)) if (APPLIANCE_SETTING.test(name)) delete env[name];
   const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
     cwd: applianceDir,
-    env: { ...env, JZ_DATA_DIR: join(dataDir, 'data'), ...options.env },
+    env: { ...env, DATA_DIR: join(dataDir, 'data'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -55,7 +59,7 @@ async function waitForUrl(appliance: Appliance): Promise<string> {
 test.each(['SIGTERM', 'SIGINT'] as const)(
   'the appliance process serves /health and exits 0 on %s',
   async (signal) => {
-    const appliance = startAppliance({ env: { JZ_PORT: '0', JZ_HOST: '127.0.0.1', JZ_COUNTY: '330106' } });
+    const appliance = startAppliance({ env: { HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', COUNTY: '330106' } });
     try {
       const url = await waitForUrl(appliance);
       expect(appliance.output()).toContain('浙江省杭州市西湖区');
@@ -75,11 +79,11 @@ test.each(['SIGTERM', 'SIGINT'] as const)(
   40_000,
 );
 
-test('a bad JZ_COUNTY prints the problem and exits 1', async () => {
-  const appliance = startAppliance({ env: { JZ_COUNTY: '999999', JZ_PORT: '0' } });
+test('a bad COUNTY prints the problem and exits 1', async () => {
+  const appliance = startAppliance({ env: { COUNTY: '999999', HTTP_PORT: '0' } });
   try {
     expect(await appliance.exitCode).toBe(1);
-    expect(appliance.output()).toContain('JZ_COUNTY');
+    expect(appliance.output()).toContain('COUNTY');
     expect(appliance.output()).toContain('configuration error');
     expect(appliance.output()).not.toContain('URL:');
   } finally {

@@ -2,7 +2,7 @@
  * The composition root: the only place that reads the environment, builds the adapters and wires them
  * together. Everything else receives what it needs as options, so it can be tested without a process.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createId, DomainError } from '@jiazheng/sync/domain';
 import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
@@ -13,16 +13,35 @@ import { HttpService } from '@jiazheng/sync/node';
 import { HubProvisioningClient } from './adapters/hub/hub-provisioning-client';
 import { ApplianceSync } from './adapters/sync/appliance-sync';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
-import { parseApplianceConfig, type ApplianceConfig } from './domain/appliance-config';
+import { CONFIG_FILE_ENV, parseApplianceConfig, type ApplianceConfig } from './domain/appliance-config';
+import { composeTelephony } from './compose-telephony';
+import { ProjectionService } from './services/projection-service';
+import { Projector } from '@jiazheng/sync/projections';
+import { drizzle } from 'drizzle-orm/pglite';
 import type { Service } from './ports/service';
 import { APPLIANCE_VERSION } from './version';
 
 /** If a service hangs on shutdown, exiting anyway beats a county appliance that cannot be restarted. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-function loadConfig(): ApplianceConfig | undefined {
+async function loadConfig(): Promise<ApplianceConfig | undefined> {
+  const file = process.env[CONFIG_FILE_ENV];
+  let settings: Record<string, unknown> | undefined;
+  if (file !== undefined && file.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not a JSON object');
+      settings = parsed as Record<string, unknown>;
+    } catch (error) {
+      console.error(
+        `配置错误 / configuration error: ${CONFIG_FILE_ENV}=${file}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
   try {
-    return parseApplianceConfig({ env: process.env });
+    return parseApplianceConfig({ env: process.env, file: settings });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     console.error(`配置错误 / configuration error: ${error.message}`);
@@ -31,7 +50,7 @@ function loadConfig(): ApplianceConfig | undefined {
 }
 
 async function main(): Promise<number> {
-  const config = loadConfig();
+  const config = await loadConfig();
   if (config === undefined) return 1;
 
   const { county, hub } = config;
@@ -47,9 +66,14 @@ async function main(): Promise<number> {
       newDeviceId: () => `appliance-${county.code}-${createId()}`,
       logger,
     });
+    // One PGlite for the records, their projections and the call records: one WASM heap, not three.
     const recordsDir = join(config.dataDir, 'records');
-    const store = await PgliteRecordStore.open({ dataDir: recordsDir });
+    const pglite = await PgliteRecordStore.openDatabase({ dataDir: recordsDir });
+    services.push({ start: () => Promise.resolve(), stop: () => pglite.close() });
+    const store = await PgliteRecordStore.attach({ pglite });
     services.push({ start: () => Promise.resolve(), stop: () => store.close() });
+    const projector = new Projector({ db: drizzle({ client: pglite }), store });
+    await projector.migrate();
 
     const sync = new ApplianceSync({
       store,
@@ -63,18 +87,18 @@ async function main(): Promise<number> {
       WebSocketImpl: WebSocket,
       logger,
     });
-    const http = new HttpService({
-      app: createHttpApp({ config, sync, adminToken: config.adminToken, logger }),
-      host: config.host,
-      port: config.port,
-    });
+    const app = createHttpApp({ config, sync, adminToken: config.adminToken, logger });
+    const http = new HttpService({ app, host: config.host, port: config.port });
+    const telephony = await composeTelephony({ config, pglite, http, sync, logger });
+    telephony.mountRoutes({ app });
     const webSocket = new SyncWebSocketService({
       http,
       syncServer: sync.server,
       authenticate: (token) => sync.authenticate(token),
       logger,
     });
-    services.push(sync, http, webSocket);
+    const projections = new ProjectionService({ projector, logger });
+    services.push(projections, sync, http, webSocket, ...telephony.services);
     for (const service of services) await service.start();
 
     const status = sync.status();
@@ -86,6 +110,11 @@ async function main(): Promise<number> {
       `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
       `  中心枢纽 / hub: ${hub === undefined ? '无，单独运行 / none: running alone' : hub.url}${status.provisioned ? '' : ' (尚未登记 / not enrolled yet)'}`,
       `  数据目录 / data directory: ${resolve(config.dataDir)} (PGlite ${resolve(recordsDir)})`,
+      `  录音 / recordings: ${telephony.recordingsDir}`,
+      telephony.simulator === undefined
+        ? `  交换机 / switch: FreeSWITCH ${telephony.control.status().address}`
+        : `  交换机 / switch: 模拟器（未配置真实 FreeSWITCH）/ SIMULATOR, no real FreeSWITCH configured (ESL_HOST unset)`,
+      `  坐席控制台 / consoles: ${http.url.replace(/^http/, 'ws')}/ws/console?token=…`,
       '  按 Ctrl-C 停止 / press Ctrl-C to stop',
     ];
   } catch (error) {

@@ -26,6 +26,10 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
+/** The hub's and the appliance's settings: a developer's own must not leak into the processes under test. */
+const APPLIANCE_SETTING =
+  /^(?:JZ_.*|COUNTY|DATA_DIR|HTTPS?_(?:HOST|PORT)|ESL_.*|HUB_.*|RECORDINGS_DIR|BOOTSTRAP_ADMIN_PASSWORD|ADMIN_TOKEN|CONFIG_FILE|TLS_.*)$/;
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN_TOKEN = `test-admin-${createId()}`;
 const countyA = '330106'; // 杭州市西湖区
@@ -50,7 +54,7 @@ function spawnPackage(options: {
   env: Record<string, string>;
 }): Proc {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('JZ_')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!APPLIANCE_SETTING.test(key)) env[key] = value;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(root, options.pkg),
     env: { ...env, ...options.env },
@@ -315,12 +319,12 @@ test('hub and two appliances converge through a WAN cut and an appliance kill -9
     env: { JZ_HUB_PORT: '0', JZ_HUB_DATA_DIR: join(base, 'hub'), JZ_HUB_ADMIN_TOKEN: ADMIN_TOKEN },
   });
   const applianceEnv = (county: string, proxyPort: number, port = '0') => ({
-    JZ_COUNTY: county,
-    JZ_PORT: port,
-    JZ_DATA_DIR: join(base, county),
-    JZ_HUB_URL: `http://127.0.0.1:${proxyPort}`,
-    JZ_HUB_ADMIN_TOKEN: ADMIN_TOKEN,
-    JZ_HUB_RECONNECT_MAX_MS: '1000',
+    COUNTY: county,
+    HTTP_PORT: port,
+    DATA_DIR: join(base, county),
+    HUB_URL: `http://127.0.0.1:${proxyPort}`,
+    HUB_ADMIN_TOKEN: ADMIN_TOKEN,
+    HUB_RECONNECT_MAX_MS: '1000',
   });
   let appA = spawnPackage({
     name: 'appliance A',

@@ -9,24 +9,36 @@ import { z } from 'zod';
 
 /** The environment variables the appliance reads; errors name them so an operator knows what to fix. */
 export const ApplianceEnv = {
-  county: 'JZ_COUNTY',
-  host: 'JZ_HOST',
-  port: 'JZ_PORT',
-  dataDir: 'JZ_DATA_DIR',
-  hubUrl: 'JZ_HUB_URL',
-  hubAdminToken: 'JZ_HUB_ADMIN_TOKEN',
-  adminToken: 'JZ_ADMIN_TOKEN',
-  hubReconnectMaxMs: 'JZ_HUB_RECONNECT_MAX_MS',
+  county: 'COUNTY',
+  host: 'HTTP_HOST',
+  port: 'HTTP_PORT',
+  dataDir: 'DATA_DIR',
+  hubUrl: 'HUB_URL',
+  hubAdminToken: 'HUB_ADMIN_TOKEN',
+  adminToken: 'ADMIN_TOKEN',
+  hubReconnectMaxMs: 'HUB_RECONNECT_MAX_MS',
+  eslHost: 'ESL_HOST',
+  eslPort: 'ESL_PORT',
+  eslPassword: 'ESL_PASSWORD',
+  recordingsDir: 'RECORDINGS_DIR',
+  bootstrapAdminPassword: 'BOOTSTRAP_ADMIN_PASSWORD',
+  simulatorScenario: 'SIMULATOR_SCENARIO',
 } as const;
+/** Names a JSON file of settings, read before the environment (which wins). */
+export const CONFIG_FILE_ENV = 'CONFIG_FILE';
 export type ApplianceEnv = (typeof ApplianceEnv)[keyof typeof ApplianceEnv];
 
 /** 杭州市西湖区: the pilot county, so a developer's `npm start` needs no setup. */
 export const DEFAULT_COUNTY_CODE = '330106';
-/** Loopback by default: serving the LAN is a deliberate choice (`JZ_HOST=0.0.0.0`), never an accident. */
+/** Loopback by default: serving the LAN is a deliberate choice (`HTTP_HOST=0.0.0.0`), never an accident. */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 /** The longest wait between attempts to reach the hub; jitter spreads the counties' reconnects below it. */
 export const DEFAULT_HUB_RECONNECT_MAX_MS = 30_000;
+/** FreeSWITCH's Event Socket port. */
+export const DEFAULT_ESL_PORT = 8021;
+/** FreeSWITCH's shipped password: refused for a real switch, where it would let anyone on the LAN in. */
+export const FREESWITCH_DEFAULT_ESL_PASSWORD = 'ClueCon';
 /** Shorter tokens are guessable over a WAN. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -153,23 +165,87 @@ export const applianceConfigSchema = z
     /** The admin endpoints' own token (takes precedence over the hub's). */
     adminToken: adminTokenSchema.optional(),
     hubReconnectMaxMs: reconnectMaxSchema.optional(),
+    /** A real FreeSWITCH; unset, the appliance starts its switch simulator (and says so everywhere). */
+    eslHost: hostSchema.optional(),
+    eslPort: portSchema.optional(),
+    eslPassword: z
+      .string()
+      .min(8, 'must be at least 8 characters')
+      .max(128, 'must be at most 128 characters')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
+    /** Where the switch writes recordings; `$DATA_DIR/recordings` by default. */
+    recordingsDir: dataDirSchema.optional(),
+    bootstrapAdminPassword: z
+      .string()
+      .min(10, 'must be at least 10 characters')
+      .max(256, 'must be at most 256 characters')
+      .optional(),
+    /** A scenario file for the simulator (demo and training calls); only without ESL_HOST. */
+    simulatorScenario: dataDirSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.eslHost === undefined) return;
+    if (input.eslPassword === undefined || input.eslPassword === FREESWITCH_DEFAULT_ESL_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eslPassword'],
+        message: `must be set, and not FreeSWITCH's default ${FREESWITCH_DEFAULT_ESL_PASSWORD}, when ESL_HOST is`,
+      });
+    }
+    if (input.simulatorScenario !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['simulatorScenario'],
+        message: 'is for the switch simulator, which does not run when ESL_HOST names a real switch',
+      });
+    }
   })
   .transform(
-    ({ countyCode: county, host, port, dataDir, hubUrl, hubAdminToken, adminToken, hubReconnectMaxMs }) => ({
-      county,
+    ({
+      countyCode: county,
       host,
       port,
-      dataDir: dataDir ?? `./data/${county.code}`,
-      hub:
-        hubUrl === undefined
-          ? undefined
-          : {
-              url: hubUrl,
-              adminToken: hubAdminToken,
-              reconnectMaxMs: hubReconnectMaxMs ?? DEFAULT_HUB_RECONNECT_MAX_MS,
-            },
-      adminToken: adminToken ?? hubAdminToken,
-    }),
+      dataDir: givenDataDir,
+      hubUrl,
+      hubAdminToken,
+      adminToken,
+      hubReconnectMaxMs,
+      eslHost,
+      eslPort,
+      eslPassword,
+      recordingsDir,
+      bootstrapAdminPassword,
+      simulatorScenario,
+    }) => {
+      const dataDir = givenDataDir ?? `./data/${county.code}`;
+      return {
+        county,
+        host,
+        port,
+        dataDir,
+        recordingsDir: recordingsDir ?? `${dataDir}/recordings`,
+        switch:
+          eslHost === undefined
+            ? ({ kind: 'simulator', scenario: simulatorScenario } as const)
+            : ({
+                kind: 'freeswitch',
+                host: eslHost,
+                port: eslPort ?? DEFAULT_ESL_PORT,
+                password: eslPassword ?? '',
+              } as const),
+        bootstrapAdminPassword,
+        hub:
+          hubUrl === undefined
+            ? undefined
+            : {
+                url: hubUrl,
+                adminToken: hubAdminToken,
+                reconnectMaxMs: hubReconnectMaxMs ?? DEFAULT_HUB_RECONNECT_MAX_MS,
+              },
+        adminToken: adminToken ?? hubAdminToken,
+      };
+    },
   );
 export type ApplianceConfigInput = z.input<typeof applianceConfigSchema>;
 export type ApplianceConfig = z.infer<typeof applianceConfigSchema>;
@@ -184,12 +260,23 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
   hubAdminToken: ApplianceEnv.hubAdminToken,
   adminToken: ApplianceEnv.adminToken,
   hubReconnectMaxMs: ApplianceEnv.hubReconnectMaxMs,
+  eslHost: ApplianceEnv.eslHost,
+  eslPort: ApplianceEnv.eslPort,
+  eslPassword: ApplianceEnv.eslPassword,
+  recordingsDir: ApplianceEnv.recordingsDir,
+  bootstrapAdminPassword: ApplianceEnv.bootstrapAdminPassword,
+  simulatorScenario: ApplianceEnv.simulatorScenario,
 };
 
 /** Variables whose value must never be echoed back in an error message. */
-const secretKeys: ReadonlySet<string> = new Set(['hubAdminToken', 'adminToken']);
+const secretKeys: ReadonlySet<string> = new Set([
+  'hubAdminToken',
+  'adminToken',
+  'eslPassword',
+  'bootstrapAdminPassword',
+]);
 
-/** Empty counts as unset, as in `${JZ_PORT:-8080}`, so `JZ_PORT=` in a unit file does not break start-up. */
+/** Empty counts as unset, as in `${HTTP_PORT:-8080}`, so `HTTP_PORT=` in a unit file does not break start-up. */
 function readVariable(
   env: Readonly<Record<string, string | undefined>>,
   name: ApplianceEnv,
@@ -199,15 +286,36 @@ function readVariable(
 }
 
 /**
- * Reads the configuration from environment variables (`process.env`, or a plain record in tests). Throws a
- * DomainError (`invalid_input`) whose `field` is the offending variable, e.g. `JZ_PORT`.
+ * Reads the configuration from environment variables (`process.env`, or a plain record in tests), over the
+ * settings of a configuration file (`CONFIG_FILE`: a JSON object with the same names, e.g.
+ * `{"COUNTY": "330106", "ESL_HOST": "127.0.0.1"}`); the environment wins. Throws a DomainError
+ * (`invalid_input`) whose `field` is the offending variable, e.g. `HTTP_PORT`.
  */
 export function parseApplianceConfig(options: {
   env: Readonly<Record<string, string | undefined>>;
+  file?: Readonly<Record<string, unknown>> | undefined;
 }): ApplianceConfig {
   const input: Record<string, string> = {};
+  const known = new Set<string>(Object.values(envByKey));
+  for (const [name, value] of Object.entries(options.file ?? {})) {
+    if (!known.has(name)) {
+      throw new DomainError({
+        code: DomainErrorCode.invalidInput,
+        field: name.slice(0, 40),
+        message: `${name.slice(0, 40)}: not a setting of the appliance (known: ${[...known].join(', ')})`,
+      });
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new DomainError({
+        code: DomainErrorCode.invalidInput,
+        field: name,
+        message: `${name}: must be a string or a number in the configuration file`,
+      });
+    }
+  }
   for (const [key, name] of Object.entries(envByKey)) {
-    const value = readVariable(options.env, name);
+    const fromFile = options.file?.[name] as string | number | undefined; // checked above
+    const value = readVariable(options.env, name) ?? (fromFile === undefined ? undefined : String(fromFile));
     if (value !== undefined) input[key] = value;
   }
   const parsed = applianceConfigSchema.safeParse(input);

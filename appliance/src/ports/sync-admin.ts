@@ -5,7 +5,7 @@ export type SyncStatus = {
   /** Enrolled at a hub: PWAs of the county can connect. */
   provisioned: boolean;
   directoryId: string | null;
-  /** Null when the appliance runs alone (no JZ_HUB_URL). */
+  /** Null when the appliance runs alone (no HUB_URL). */
   hub: { url: string; connected: boolean } | null;
 };
 

@@ -220,7 +220,7 @@ test('a local 8-digit caller ID is completed with the county area code and maske
 });
 
 test('another county completes local numbers with its own area code', async () => {
-  const beijing = makeApp({ env: { JZ_COUNTY: '110101' } });
+  const beijing = makeApp({ env: { COUNTY: '110101' } });
   const response = await beijing.request('/api/phone/normalise', {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8' },

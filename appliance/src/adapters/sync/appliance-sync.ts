@@ -112,7 +112,7 @@ export class ApplianceSync implements Service, SyncAdmin {
     }
     if (this.#options.provisioner === undefined) {
       this.#options.logger.info(
-        '同步未启用 / sync is off: this appliance is not enrolled at a hub; set JZ_HUB_URL and JZ_HUB_ADMIN_TOKEN',
+        '同步未启用 / sync is off: this appliance is not enrolled at a hub; set HUB_URL and HUB_ADMIN_TOKEN',
       );
       return;
     }

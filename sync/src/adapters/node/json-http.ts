@@ -14,6 +14,10 @@ export const HttpErrorCode = {
   unauthorized: 'unauthorized',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
+  /** Too many attempts (logins); the answer carries Retry-After. */
+  rateLimited: 'rate_limited',
+  /** Something the process depends on (the switch, the hub) refused or did not answer. */
+  badGateway: 'bad_gateway',
   internal: 'internal',
 } as const;
 export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
