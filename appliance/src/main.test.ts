@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
 
 /** The hub's and the appliance's settings: a developer's own must not leak into the processes under test. */
 const APPLIANCE_SETTING =
@@ -46,7 +47,7 @@ function startAppliance(options: { env: Record<string, string> }): Appliance {
 }
 
 async function waitForUrl(appliance: Appliance): Promise<string> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const match = /URL: (http:\/\/\S+)/.exec(appliance.output());
     if (match?.[1] !== undefined) return match[1];
@@ -76,7 +77,7 @@ test.each(['SIGTERM', 'SIGINT'] as const)(
       appliance.child.kill('SIGKILL');
     }
   },
-  40_000,
+  90_000,
 );
 
 test('a bad COUNTY prints the problem and exits 1', async () => {
@@ -90,3 +91,76 @@ test('a bad COUNTY prints the problem and exits 1', async () => {
     appliance.child.kill('SIGKILL');
   }
 }, 10_000);
+
+test('with no switch configured the simulator runs, says so, and a simulated call pops on a logged-in console', async () => {
+  const scenarioPath = join(dataDir, 'scenario.json');
+  await writeFile(
+    scenarioPath,
+    JSON.stringify({
+      name: 'test: one caller a second',
+      arrivalsPerMinute: 60,
+      maxCalls: 3,
+      population: [{ number: '13712345678', name: '赵六' }],
+      talkTimeSeconds: { distribution: 'fixed', value: 1 },
+      queues: [{ name: 'hotline' }],
+      agents: [{ name: '1001@default', contact: 'user/1001', queues: ['hotline'], ringSeconds: 1 }],
+    }),
+  );
+  const appliance = startAppliance({
+    env: {
+      HTTP_PORT: '0',
+      BOOTSTRAP_ADMIN_PASSWORD: 'first-admin-password',
+      SIMULATOR_SCENARIO: scenarioPath,
+    },
+  });
+  try {
+    const url = await waitForUrl(appliance);
+    expect(appliance.output()).toContain('SIMULATOR, no real FreeSWITCH configured');
+    const health = (await (await fetch(`${url}/healthz`)).json()) as {
+      switch: { kind: string };
+      problems: string[];
+    };
+    expect(health.switch.kind).toBe('simulator');
+    expect(health.problems.join('\n')).toContain('SIMULATOR');
+
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'first-admin-password' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/console?token=${token}`);
+    const pop = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+        if (message.type === 'screen-pop') resolve(message);
+      });
+      ws.on('error', reject);
+      setTimeout(() => reject(new Error(`no screen pop:\n${appliance.output()}`)), 20_000).unref();
+    });
+    expect(pop).toMatchObject({ caller: { phone: '+8613712345678', masked: '137****5678', name: '赵六' } });
+    ws.close();
+
+    // The call ends after a second of talk; its record is then on /api/calls.
+    const deadline = Date.now() + 20_000;
+    let calls: unknown[] = [];
+    while (calls.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const res = await fetch(`${url}/api/calls?phone=137-1234-5678`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      calls = ((await res.json()) as { calls: unknown[] }).calls;
+    }
+    expect(calls[0]).toMatchObject({ caller: '+8613712345678', outcome: 'answered', agent: '1001@default' });
+    expect((calls[0] as { recordingId: unknown }).recordingId).toEqual(expect.any(String));
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^jz_switch_simulated 1$/m);
+    expect(metrics).toMatch(/^jz_screen_pops_total [1-9]/m);
+
+    appliance.child.kill('SIGTERM');
+    expect(await appliance.exitCode, appliance.output()).toBe(0);
+  } finally {
+    appliance.child.kill('SIGKILL');
+  }
+}, 120_000);
