@@ -370,7 +370,7 @@ const memoryTable = markdownTable(
   [
     ['the record data itself (merged Yjs update)', num(memory.records), bytes(memory.stateBytesPerRecord)],
     [
-      'MemoryRecordStore, as appended (one Uint8Array per update)',
+      'MemoryRecordStore, as appended (pending updates packed in the record buffer)',
       num(memory.records),
       bytes(memory.memoryStore),
     ],

@@ -8,11 +8,12 @@ import { KeyedQueue } from './keyed-queue';
 import type { Peer, RecordPolicy } from './record-policy';
 import { silentLogger, type SyncLogger } from './sync-logger';
 import {
-  addsPendingStructs,
+  addsPendingStructsTo,
+  analyseUpdate,
   emptyStateVector,
   emptyUpdate,
   inspectUpdate,
-  isContainedIn,
+  isContainedInRecord,
 } from './update-bytes';
 
 /** Records per CHANGES frame the relay sends (the frame allows 1,000). */
@@ -210,17 +211,14 @@ export class SyncServer<P extends Peer = Peer> {
           state: current?.update ?? emptyUpdate,
           previousSeq,
         });
-        let shape: { hasStructs: boolean; hasDeletes: boolean };
+        let shape: ReturnType<typeof analyseUpdate>;
         try {
-          shape = inspectUpdate(update);
-          if (shape.hasStructs) {
-            const merged = current ? Y.mergeUpdates([current.update, update]) : update;
-            if (addsPendingStructs({ current: current?.update ?? null, merged })) {
-              return refuse(
-                SyncErrorCode.missingDependencies,
-                'the update builds on changes the relay does not have',
-              );
-            }
+          shape = analyseUpdate(update);
+          if (shape.hasStructs && addsPendingStructsTo({ current, update, ranges: shape.ranges })) {
+            return refuse(
+              SyncErrorCode.missingDependencies,
+              'the update builds on changes the relay does not have',
+            );
           }
         } catch (error) {
           return refuse(SyncErrorCode.invalidUpdate, `not a Yjs update: ${describe(error)}`);
@@ -230,7 +228,12 @@ export class SyncServer<P extends Peer = Peer> {
         const unchanged =
           (!shape.hasStructs && !shape.hasDeletes) ||
           (current !== null &&
-            isContainedIn({ update, current: current.update, currentStateVector: current.stateVector }));
+            isContainedInRecord({
+              update,
+              ranges: shape.ranges,
+              current: current.update,
+              currentStateVector: current.stateVector,
+            }));
         if (unchanged) return { ok: true, seq: current?.seq ?? 0, changed: false, previousSeq };
         let decision: Awaited<ReturnType<RecordPolicy<P>['checkWrite']>>;
         try {

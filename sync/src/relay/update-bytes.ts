@@ -26,6 +26,69 @@ export function inspectUpdate(update: Uint8Array): UpdateShape {
   return { hasStructs, hasDeletes };
 }
 
+/** Per client, the clock range [from, to) of an update's structs; null if some client's run has holes. */
+export type StructRanges = Map<number, { from: number; to: number }> | null;
+
+/**
+ * inspectUpdate, plus each client's struct range, from one decode: the relay's write path asks several
+ * questions of one update and decoding is most of their cost.
+ */
+export function analyseUpdate(update: Uint8Array): UpdateShape & { ranges: StructRanges } {
+  const decoded = Y.decodeUpdate(update);
+  let ranges: StructRanges = new Map();
+  let hasStructs = false;
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) {
+      ranges = null;
+      continue;
+    }
+    hasStructs = true;
+    if (ranges === null) continue;
+    const { client, clock } = struct.id;
+    const range = ranges.get(client);
+    if (range === undefined) ranges.set(client, { from: clock, to: clock + struct.length });
+    else if (range.to === clock) range.to = clock + struct.length;
+    else ranges = null;
+  }
+  let hasDeletes = false;
+  for (const deletes of decoded.ds.clients.values()) if (deletes.some((d) => d.len > 0)) hasDeletes = true;
+  return { hasStructs, hasDeletes, ranges };
+}
+
+/**
+ * addsPendingStructs without merging when the update's structs continue, for every client, what the
+ * record holds (the usual write): then nothing of it can wait for a predecessor. Else it merges.
+ */
+export function addsPendingStructsTo(options: {
+  current: { update: Uint8Array; stateVector: Uint8Array } | null;
+  update: Uint8Array;
+  ranges: StructRanges;
+}): boolean {
+  const { current, update, ranges } = options;
+  if (ranges !== null) {
+    const held = current === null ? new Map<number, number>() : decodeClocks(current.stateVector);
+    let continues = true;
+    for (const [client, { from }] of ranges) if (from > (held.get(client) ?? 0)) continues = false;
+    if (continues) return false;
+  }
+  const merged = current === null ? update : Y.mergeUpdates([current.update, update]);
+  return addsPendingStructs({ current: current?.update ?? null, merged });
+}
+
+/** isContainedIn, answering "no" from the struct ranges alone when the update brings structs beyond the record. */
+export function isContainedInRecord(options: {
+  update: Uint8Array;
+  ranges: StructRanges;
+  current: Uint8Array;
+  currentStateVector: Uint8Array;
+}): boolean {
+  if (options.ranges !== null) {
+    const held = decodeClocks(options.currentStateVector);
+    for (const [client, { to }] of options.ranges) if (to > (held.get(client) ?? 0)) return false;
+  }
+  return isContainedIn(options);
+}
+
 export function isEmptyUpdate(update: Uint8Array): boolean {
   const shape = inspectUpdate(update);
   return !shape.hasStructs && !shape.hasDeletes;

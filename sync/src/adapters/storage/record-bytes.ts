@@ -130,13 +130,115 @@ export function planAppend(options: {
 }): { changed: boolean; stateVector: Uint8Array } {
   const { stored, update, decoded } = options;
   if (stored === null) return { changed: true, stateVector: Y.encodeStateVectorFromUpdate(update) };
-  const current = mergeRecordUpdates({ updates: stored });
+  const { changed, stateVector } = planAppendByMerging({
+    current: mergeRecordUpdates({ updates: stored }),
+    update,
+    decoded,
+  });
+  return { changed, stateVector };
+}
+
+/**
+ * planAppend on the record merged into one update, also answering the merge and whether the result holds
+ * structs waiting for a predecessor (past a gap), which only a merge can tell.
+ */
+export function planAppendByMerging(options: {
+  current: Uint8Array;
+  update: Uint8Array;
+  decoded: DecodedUpdate;
+}): { changed: boolean; stateVector: Uint8Array; merged: Uint8Array; gapped: boolean } {
+  const { current, update, decoded } = options;
   const currentStateVector = Y.encodeStateVectorFromUpdate(current);
   if (containsUpdate({ current, currentStateVector, decoded })) {
-    return { changed: false, stateVector: currentStateVector };
+    return { changed: false, stateVector: currentStateVector, merged: current, gapped: hasGaps(current) };
   }
-  const next = Y.mergeUpdates([current, update]);
-  return { changed: true, stateVector: Y.encodeStateVectorFromUpdate(next) };
+  const merged = Y.mergeUpdates([current, update]);
+  return {
+    changed: true,
+    stateVector: Y.encodeStateVectorFromUpdate(merged),
+    merged,
+    gapped: hasGaps(merged),
+  };
+}
+
+/** Whether an update holds structs past a gap (the state vector stops short of them). */
+export function hasGaps(update: Uint8Array): boolean {
+  const held = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+  for (const [client, to] of Y.parseUpdateMeta(update).to) if (to > (held.get(client) ?? 0)) return true;
+  return false;
+}
+
+/**
+ * Per client, the clock range [from, to) of an update's structs, or null when some client's structs are
+ * not one run without holes (a Skip, a jump, or out of order): then only a merge can tell what it adds.
+ */
+export function structRanges(decoded: DecodedUpdate): Map<number, { from: number; to: number }> | null {
+  const ranges = new Map<number, { from: number; to: number }>();
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) return null;
+    const { client, clock } = struct.id;
+    const range = ranges.get(client);
+    if (range === undefined) ranges.set(client, { from: clock, to: clock + struct.length });
+    else if (range.to === clock) range.to = clock + struct.length;
+    else return null;
+  }
+  return ranges;
+}
+
+/** Whether a decoded update deletes anything. */
+export function hasDeletes(decoded: DecodedUpdate): boolean {
+  for (const deletes of decoded.ds.clients.values()) if (deletes.some((d) => d.len > 0)) return true;
+  return false;
+}
+
+/**
+ * planAppend from the record's state vector alone, without merging, for the common appends: structs that
+ * continue (or repeat) what the record holds. `gapped` says the record holds structs past a gap, which the
+ * update could make reachable. Answers null when only a merge can decide (a gap, deletions of nothing new).
+ */
+export function planAppendFromStateVector(options: {
+  stateVector: Uint8Array;
+  gapped: boolean;
+  decoded: DecodedUpdate;
+}): { changed: boolean; stateVector: Uint8Array } | null {
+  const { decoded } = options;
+  const ranges = structRanges(decoded);
+  if (ranges === null) return null;
+  const held = Y.decodeStateVector(options.stateVector);
+  let adds = false;
+  for (const [client, { from, to }] of ranges) {
+    const clock = held.get(client) ?? 0;
+    if (from > clock) return null;
+    if (to > clock) adds = true;
+  }
+  if (!adds) {
+    // Deletions may or may not be news: the record's delete set answers that, and it needs a merge.
+    return hasDeletes(decoded) ? null : { changed: false, stateVector: options.stateVector };
+  }
+  if (options.gapped) return null;
+  for (const [client, { to }] of ranges) if (to > (held.get(client) ?? 0)) held.set(client, to);
+  return { changed: true, stateVector: encodeStateVectorOf(held) };
+}
+
+function encodeStateVectorOf(clocks: Map<number, number>): Uint8Array {
+  // The layout of Y.encodeStateVector: count, then client/clock pairs, clients in descending order.
+  // Written out here (varuints) so the browser's store imports nothing beyond yjs.
+  const bytes: number[] = [];
+  const writeVarUint = (value: number): void => {
+    let rest = value;
+    while (rest > 0x7f) {
+      bytes.push(0x80 | (rest % 0x80));
+      rest = Math.floor(rest / 0x80);
+    }
+    bytes.push(rest);
+  };
+  const clients = [...clocks.keys()].sort((a, b) => b - a);
+  writeVarUint(clients.length);
+  for (const client of clients) {
+    writeVarUint(client);
+    writeVarUint(clocks.get(client) ?? 0);
+  }
+  return Uint8Array.from(bytes);
 }
 
 /** Clock ranges [start, end) of one client, sorted and merged. */
