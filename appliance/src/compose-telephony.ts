@@ -24,6 +24,8 @@ import type { ConsoleMessage } from './ports/console-publisher';
 import type { Logger } from './ports/logger';
 import type { Service } from './ports/service';
 import type { SyncAdmin } from './ports/sync-admin';
+import type { Provisioning } from '@jiazheng/firmware-config/domain';
+import { routeWith, simulatedSwitchFor } from './provisioned-switch';
 import { AuthService } from './services/auth-service';
 import { CallService, type RouteCall } from './services/call-service';
 import { RecordingIndexer } from './services/recording-indexer';
@@ -61,10 +63,14 @@ export async function composeTelephony(options: {
   http: { readonly server: Server };
   sync: SyncAdmin;
   logger: Logger;
-  route?: RouteCall | undefined;
+  /** The county's provisioning file: queues, seats, routing (without it, one simulator queue). */
+  provisioning?: Provisioning | undefined;
   retention?: RetentionPolicy | undefined;
 }): Promise<Telephony> {
-  const { config, pglite, logger } = options;
+  const { config, pglite, logger, provisioning } = options;
+  const agentDomain = provisioning?.sipDomain ?? 'default';
+  const route: RouteCall | undefined =
+    provisioning === undefined ? undefined : (call) => routeWith({ provisioning, ...call });
   const recordingsDir = resolve(config.recordingsDir);
   await mkdir(recordingsDir, { recursive: true, mode: 0o750 });
   const store = await PgliteCallStore.open({ pglite });
@@ -161,7 +167,7 @@ export async function composeTelephony(options: {
     recordings: indexer,
     logger,
     defaultAreaCode: config.county.areaCode ?? undefined,
-    route: options.route,
+    route,
   });
   const callService = calls;
   services.push(consoles, callService, retention);
@@ -329,7 +335,7 @@ export async function composeTelephony(options: {
         store,
         control,
         files,
-        agentName: ({ seat }) => `${seat}@default`,
+        agentName: ({ seat }) => `${seat}@${agentDomain}`,
         defaultAreaCode: config.county.areaCode ?? undefined,
       });
       mountOpsRoutes({ app, health, metrics });

@@ -15,6 +15,7 @@ import { ApplianceSync } from './adapters/sync/appliance-sync';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
 import { CONFIG_FILE_ENV, parseApplianceConfig, type ApplianceConfig } from './domain/appliance-config';
 import { composeTelephony } from './compose-telephony';
+import { parseProvisioning } from '@jiazheng/firmware-config/domain';
 import { ProjectionService } from './services/projection-service';
 import { Projector } from '@jiazheng/sync/projections';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -89,7 +90,16 @@ async function main(): Promise<number> {
     });
     const app = createHttpApp({ config, sync, adminToken: config.adminToken, logger });
     const http = new HttpService({ app, host: config.host, port: config.port });
-    const telephony = await composeTelephony({ config, pglite, http, sync, logger });
+    const provisioning =
+      config.provisioningFile === undefined
+        ? undefined
+        : parseProvisioning({
+            input: JSON.parse(await readFile(config.provisioningFile, 'utf8')) as unknown,
+          });
+    if (provisioning !== undefined && provisioning.county !== county.code) {
+      throw new Error(`PROVISIONING_FILE is for county ${provisioning.county}, but COUNTY is ${county.code}`);
+    }
+    const telephony = await composeTelephony({ config, pglite, http, sync, logger, provisioning });
     telephony.mountRoutes({ app });
     const webSocket = new SyncWebSocketService({
       http,

@@ -38,6 +38,7 @@ test('defaults to 杭州市西湖区 on loopback port 8080 with a per-county dat
     recordingsDir: './data/330106/recordings',
     switch: { kind: 'simulator', scenario: undefined },
     bootstrapAdminPassword: undefined,
+    provisioningFile: undefined,
     hub: undefined,
     adminToken: undefined,
   });

@@ -23,6 +23,7 @@ export const ApplianceEnv = {
   recordingsDir: 'RECORDINGS_DIR',
   bootstrapAdminPassword: 'BOOTSTRAP_ADMIN_PASSWORD',
   simulatorScenario: 'SIMULATOR_SCENARIO',
+  provisioningFile: 'PROVISIONING_FILE',
 } as const;
 /** Names a JSON file of settings, read before the environment (which wins). */
 export const CONFIG_FILE_ENV = 'CONFIG_FILE';
@@ -183,6 +184,8 @@ export const applianceConfigSchema = z
       .optional(),
     /** A scenario file for the simulator (demo and training calls); only without ESL_HOST. */
     simulatorScenario: dataDirSchema.optional(),
+    /** The county's provisioning file (firmware-config): queues, seats and the routing table. */
+    provisioningFile: dataDirSchema.optional(),
   })
   .superRefine((input, ctx) => {
     if (input.eslHost === undefined) return;
@@ -217,6 +220,7 @@ export const applianceConfigSchema = z
       recordingsDir,
       bootstrapAdminPassword,
       simulatorScenario,
+      provisioningFile,
     }) => {
       const dataDir = givenDataDir ?? `./data/${county.code}`;
       return {
@@ -235,6 +239,7 @@ export const applianceConfigSchema = z
                 password: eslPassword ?? '',
               } as const),
         bootstrapAdminPassword,
+        provisioningFile,
         hub:
           hubUrl === undefined
             ? undefined
@@ -266,6 +271,7 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
   recordingsDir: ApplianceEnv.recordingsDir,
   bootstrapAdminPassword: ApplianceEnv.bootstrapAdminPassword,
   simulatorScenario: ApplianceEnv.simulatorScenario,
+  provisioningFile: ApplianceEnv.provisioningFile,
 };
 
 /** Variables whose value must never be echoed back in an error message. */

@@ -2,6 +2,7 @@ import type { StoredCall } from './call-store';
 
 export type CallerOrder = {
   recordId: string;
+  countyCode: string;
   status: string;
   itemCode: string;
   categoryCode: string;

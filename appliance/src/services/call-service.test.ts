@@ -13,6 +13,8 @@ import type { ConsoleMessage } from '../ports/console-publisher';
 import { FakeClock } from '../switch-simulator/clock';
 import { SwitchSimulator } from '../switch-simulator/switch-simulator';
 import { CallService } from './call-service';
+import { parseProvisioning, type Provisioning } from '@jiazheng/firmware-config/domain';
+import { routeWith, simulatedSwitchFor } from '../provisioned-switch';
 import { RecordingIndexer } from './recording-indexer';
 
 /*
@@ -58,22 +60,28 @@ afterEach(async () => {
   await pglite.exec('TRUNCATE calls, recordings, callbacks, recording_access');
 });
 
-async function startRig(options: { agents?: number } = {}): Promise<Rig> {
+async function startRig(
+  options: { agents?: number; provisioning?: Provisioning; route?: boolean } = {},
+): Promise<Rig> {
   const clock = new FakeClock({ startMs: Date.parse('2026-11-20T02:00:00Z') });
   const agents = Array.from({ length: options.agents ?? 1 }, (_, i) => `${1001 + i}@default`);
+  const { provisioning } = options;
+  const plan =
+    provisioning === undefined
+      ? {
+          queues: [{ name: 'hotline' }],
+          agents: agents.map((name) => ({ name, contact: `user/${name.split('@')[0] ?? ''}` })),
+          tiers: agents.map((agent) => ({ queue: 'hotline', agent })),
+        }
+      : simulatedSwitchFor({ provisioning });
   const sim = new SwitchSimulator({
     port: 0,
     clock,
     password: 'test-password',
     recordingsDir: dir,
     heartbeatIntervalMs: 0,
-    queues: [{ name: 'hotline' }],
-    agents: agents.map((name) => ({
-      name,
-      contact: `user/${name.split('@')[0] ?? ''}`,
-      status: 'Available',
-    })),
-    tiers: agents.map((agent) => ({ queue: 'hotline', agent })),
+    ...plan,
+    agents: plan.agents.map((agent) => ({ ...agent, status: 'Available' })),
     phones: { seats: { answer: 'auto', ringMs: 3000 } },
   });
   await sim.start();
@@ -105,6 +113,10 @@ async function startRig(options: { agents?: number } = {}): Promise<Rig> {
     logger: quiet,
     defaultAreaCode: '0571',
     now: () => new Date(clock.now()),
+    route:
+      provisioning === undefined || options.route === false
+        ? undefined
+        : (call) => routeWith({ provisioning, ...call }),
   });
   const rig = { sim, clock, control, calls, messages, connections };
   rigs.push(rig);
@@ -295,4 +307,50 @@ test('an agent leg never becomes a call of its own, in whichever order the hang-
     true,
   );
   expect(rig.calls.stats().legsMerged).toBe(4);
+});
+
+const provisioning = parseProvisioning({
+  input: JSON.parse(
+    await readFile(new URL('../../../firmware-config/examples/330106.json', import.meta.url), 'utf8'),
+  ) as unknown,
+});
+
+test('calls are routed to their county platform’s queue by the provisioning file’s table, during the route window', async () => {
+  const rig = await startRig({ provisioning });
+  // 1390571… is routed to 拱墅 (county-330105) by number prefix; a 0571 landline to 西湖 (the default).
+  const fromPrefix = rig.sim.placeInboundCall({
+    callerNumber: '13905710001',
+    talkMs: 5_000,
+    destination: '057188012345',
+  });
+  const fromLandline = rig.sim.placeInboundCall({
+    callerNumber: '057187654321',
+    talkMs: 5_000,
+    destination: '057188012345',
+  });
+  await until(() => rig.calls.stats().routed === 2, 'both calls routed');
+  await settle(rig);
+  expect(rig.calls.live.get({ id: fromPrefix.uuid })?.queue).toBe('county-330105');
+  expect(rig.calls.live.get({ id: fromLandline.uuid })?.queue).toBe('county-330106');
+  for (let i = 0; i < 3; i += 1) {
+    rig.clock.advance({ ms: 5_000 });
+    await settle(rig);
+  }
+  await until(() => rig.calls.stats().callsRecorded === 2, 'two records');
+  expect((await store.getCall({ id: fromPrefix.uuid }))?.queue).toBe('county-330105');
+  expect((await store.getCall({ id: fromLandline.uuid }))?.queue).toBe('county-330106');
+});
+
+test('with the appliance not routing, the route window ends and the dialplan puts the call in the default queue', async () => {
+  const rig = await startRig({ provisioning, route: false });
+  const { uuid } = rig.sim.placeInboundCall({
+    callerNumber: '13905710001',
+    talkMs: 5_000,
+    destination: '057188012345',
+  });
+  await settle(rig);
+  expect(rig.calls.live.get({ id: uuid })?.queue).toBeNull();
+  rig.clock.advance({ ms: provisioning.routeTimeoutSeconds * 1000 });
+  await settle(rig);
+  expect(rig.calls.live.get({ id: uuid })?.queue).toBe('county-330106');
 });

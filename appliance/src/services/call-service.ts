@@ -9,11 +9,15 @@ import type { Logger } from '../ports/logger';
 import type { Service } from '../ports/service';
 import type { RecordingIndexer } from './recording-indexer';
 
-/** Chooses a parked call's queue (the routing table; see firmware-config's routeCall). */
-export type RouteCall = (options: { caller: string | null; callerRaw: string }) => {
-  queue: string;
-  reason: string;
-};
+/**
+ * Chooses a call's queue (the provisioning file's routing table; see firmware-config's routeCall), and how
+ * to put it there: `uuid_transfer <uuid> <transferTo>`.
+ */
+export type RouteCall = (options: {
+  caller: string | null;
+  callerRaw: string;
+  knownCountyCode: string | undefined;
+}) => { queue: string; reason: string; transferTo: string };
 
 export type CallServiceStats = {
   screenPops: number;
@@ -71,6 +75,9 @@ export class CallService implements Service {
   };
   readonly #defaultAreaCode: string | undefined;
   #pending = new Set<Promise<unknown>>();
+  /** Each live call's history lookup, for routing by the caller's known county. */
+  readonly #histories = new Map<string, Promise<CallerHistory | null>>();
+  readonly #routed = new Set<string>();
   /** Observers of screen pops (the benchmark measures CHANNEL_CREATE → publish). */
   onScreenPop: ((options: { callId: string; lookupMs: number }) => void) | undefined;
 
@@ -138,12 +145,17 @@ export class CallService implements Service {
           break;
         case 'call-ended':
           // Published with its record once that is stored (below).
+          this.#histories.delete(change.id);
+          this.#routed.delete(change.id);
           break;
       }
     }
     if (event.name === 'CHANNEL_HANGUP_COMPLETE') this.#track(this.#hangup({ event }));
     else if (event.name === 'RECORD_STOP') this.#track(this.#recordingStopped({ event }));
-    else if (event.name === 'CHANNEL_PARK') this.#track(this.#routeParked({ event }));
+    else if (event.name === 'CHANNEL_EXECUTE' && event.headers.Application === 'sleep') {
+      // The inbound dialplan's route window (firmware-config): the greeting has played, the call waits.
+      this.#track(this.#routeWaitingCall({ event }));
+    }
   }
 
   #track(work: Promise<unknown>): void {
@@ -156,16 +168,18 @@ export class CallService implements Service {
     const call = this.live.get({ id: options.callId });
     if (call === undefined) return;
     const started = performance.now();
-    let history: CallerHistory | null = null;
-    if (call.caller !== null) {
-      try {
-        history = await this.#lookup.lookup({ caller: call.caller });
-      } catch (error) {
-        // The pop still goes out, without history: the call-taker must know the phone is ringing.
-        this.#stats.screenPopFailures += 1;
-        this.#logger.error(`calls: history lookup for ${call.id} failed`, error);
-      }
-    }
+    const number = call.caller;
+    const lookup: Promise<CallerHistory | null> =
+      number === null
+        ? Promise.resolve(null)
+        : this.#lookup.lookup({ caller: number }).catch((error: unknown) => {
+            // The pop still goes out, without history: the call-taker must know the phone is ringing.
+            this.#stats.screenPopFailures += 1;
+            this.#logger.error(`calls: history lookup for ${call.id} failed`, error);
+            return null;
+          });
+    this.#histories.set(call.id, lookup);
+    const history = await lookup;
     const caller: ScreenPopCaller = {
       phone: call.caller,
       masked: call.caller === null ? maskRaw({ raw: call.callerRaw }) : maskPhone({ input: call.caller }),
@@ -249,19 +263,27 @@ export class CallService implements Service {
     });
   }
 
-  async #routeParked(options: { event: SwitchEvent }): Promise<void> {
+  async #routeWaitingCall(options: { event: SwitchEvent }): Promise<void> {
     const route = this.#route;
     const uuid = options.event.headers['Unique-ID'];
-    if (route === undefined || uuid === undefined) return;
+    if (route === undefined || uuid === undefined || this.#routed.has(uuid)) return;
     const call = this.live.get({ id: uuid });
     if (call === undefined || call.direction !== 'inbound' || call.queue !== null) return;
-    const { queue, reason } = route({ caller: call.caller, callerRaw: call.callerRaw });
+    this.#routed.add(uuid);
+    // The screen pop's lookup (started at CHANNEL_CREATE, seconds ago) tells where the caller lives.
+    const history = await this.#histories.get(uuid);
+    const knownCountyCode = history?.orders[0]?.countyCode;
+    const { queue, reason, transferTo } = route({
+      caller: call.caller,
+      callerRaw: call.callerRaw,
+      knownCountyCode,
+    });
     try {
-      await this.#control.execute({ uuid, app: 'callcenter', arg: queue });
+      await this.#control.api({ command: `uuid_transfer ${uuid} ${transferTo}` });
       this.#stats.routed += 1;
       this.#logger.info(`calls: ${uuid} → queue ${queue} (${reason})`);
     } catch (error) {
-      // The dialplan's park_timeout sends the call to the default queue: slower, but not lost.
+      // When the route window ends the dialplan sends the call to the default queue: slower, not lost.
       this.#stats.routeFailures += 1;
       this.#logger.error(`calls: routing ${uuid} to ${queue} failed`, error);
     }

@@ -21,6 +21,7 @@ export const SUBSCRIBED_EVENTS = [
   'MESSAGE',
   'HEARTBEAT',
   'BACKGROUND_JOB',
+  'CHANNEL_EXECUTE',
   'CHANNEL_EXECUTE_COMPLETE',
 ] as const;
 const CUSTOM_SUBCLASSES = ['callcenter::info'] as const;

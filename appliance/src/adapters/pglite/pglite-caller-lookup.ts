@@ -27,6 +27,7 @@ export class PgliteCallerLookup implements CallerLookup {
       this.#db
         .select({
           recordId: orders.recordId,
+          countyCode: orders.countyCode,
           status: orders.status,
           itemCode: orders.itemCode,
           categoryCode: orders.categoryCode,
