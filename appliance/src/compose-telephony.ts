@@ -84,25 +84,33 @@ export async function composeTelephony(options: {
     const password = randomBytes(18).toString('base64url');
     const scenario =
       config.switch.scenario === undefined ? undefined : loadScenario({ path: config.switch.scenario });
+    // Without a provisioning file: one queue and four training seats.
+    const plan =
+      provisioning === undefined
+        ? {
+            queues: [{ name: SIMULATOR_QUEUE }],
+            agents: SIMULATOR_SEATS.map((seat) => ({
+              name: `${seat}@default`,
+              contact: `user/${seat}`,
+              status: 'Logged Out' as const,
+            })),
+            tiers: SIMULATOR_SEATS.map((seat) => ({ queue: SIMULATOR_QUEUE, agent: `${seat}@default` })),
+          }
+        : simulatedSwitchFor({ provisioning });
     simulator = new SwitchSimulator({
       host: '127.0.0.1',
       port: 0,
       password,
       recordingsDir,
-      queues:
-        scenario !== undefined && scenario.queues.length > 0 ? scenario.queues : [{ name: SIMULATOR_QUEUE }],
-      agents:
-        scenario === undefined
-          ? SIMULATOR_SEATS.map((seat) => ({
-              name: `${seat}@default`,
-              contact: `user/${seat}`,
-              status: 'Logged Out',
-            }))
-          : undefined,
-      tiers:
-        scenario === undefined
-          ? SIMULATOR_SEATS.map((seat) => ({ queue: SIMULATOR_QUEUE, agent: `${seat}@default` }))
-          : undefined,
+      ...plan,
+      // A scenario brings its own queues and agents (and answers for them).
+      ...(scenario === undefined
+        ? {}
+        : {
+            queues: scenario.queues.length > 0 ? scenario.queues : plan.queues,
+            agents: undefined,
+            tiers: undefined,
+          }),
       // Training: the seats ring until the call-taker answers in the console.
       phones: { seats: { answer: 'manual' } },
       logger: { info: () => undefined, error: (message, ...rest) => logger.error(message, ...rest) },
