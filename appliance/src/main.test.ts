@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
+import { issueCountyCertificates } from '@jiazheng/firmware-config';
 
 /** The hub's and the appliance's settings: a developer's own must not leak into the processes under test. */
 const APPLIANCE_SETTING =
@@ -46,10 +49,10 @@ function startAppliance(options: { env: Record<string, string> }): Appliance {
   return { child, output: () => output, exitCode };
 }
 
-async function waitForUrl(appliance: Appliance): Promise<string> {
+async function waitForUrl(appliance: Appliance, pattern = /URL: (http:\/\/\S+)/): Promise<string> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const match = /URL: (http:\/\/\S+)/.exec(appliance.output());
+    const match = pattern.exec(appliance.output());
     if (match?.[1] !== undefined) return match[1];
     if (appliance.child.exitCode !== null) throw new Error(`exited early:\n${appliance.output()}`);
     if (Date.now() > deadline) throw new Error(`no URL printed:\n${appliance.output()}`);
@@ -164,3 +167,103 @@ test('with no switch configured the simulator runs, says so, and a simulated cal
     appliance.child.kill('SIGKILL');
   }
 }, 120_000);
+
+test('with its county certificate the appliance serves HTTPS (and WSS); plain HTTP only redirects and hands out the root', async () => {
+  const certs = await issueCountyCertificates({
+    county: '330106',
+    hostnames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+  });
+  const tlsDir = join(dataDir, 'tls');
+  await mkdir(tlsDir, { recursive: true });
+  await writeFile(join(tlsDir, 'server.crt'), certs.serverCertPem);
+  await writeFile(join(tlsDir, 'server.key'), certs.serverKeyPem, { mode: 0o600 });
+  await writeFile(join(tlsDir, 'ca.crt'), certs.caCertPem);
+  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  const appliance = startAppliance({
+    env: {
+      HTTP_PORT: String(httpPort),
+      HTTPS_PORT: String(httpsPort),
+      TLS_CERT_FILE: join(tlsDir, 'server.crt'),
+      TLS_KEY_FILE: join(tlsDir, 'server.key'),
+      TLS_CA_FILE: join(tlsDir, 'ca.crt'),
+      BOOTSTRAP_ADMIN_PASSWORD: 'first-admin-password',
+    },
+  });
+  try {
+    const url = await waitForUrl(appliance, /URL: (https:\/\/\S+)/);
+    expect(url).toBe(`https://127.0.0.1:${httpsPort}`);
+
+    // Trusting only the county root, the request succeeds; trusting nothing, TLS refuses it.
+    const health = await httpsGet({ url: `${url}/healthz`, ca: certs.caCertPem });
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ county: '330106' });
+    await expect(httpsGet({ url: `${url}/healthz` })).rejects.toThrow(
+      /self.signed|unable to verify|certificate/i,
+    );
+
+    const redirect = await fetch(`http://127.0.0.1:${httpPort}/api/calls?phone=1`, { redirect: 'manual' });
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get('location')).toBe(`https://127.0.0.1:${httpsPort}/api/calls?phone=1`);
+    const root = await fetch(`http://127.0.0.1:${httpPort}/ca.crt`);
+    expect(await root.text()).toBe(certs.caCertPem);
+
+    // The console's WebSocket is WSS on the same port.
+    const login = await httpsGet({
+      url: `${url}/api/auth/login`,
+      ca: certs.caCertPem,
+      method: 'POST',
+      body: JSON.stringify({ username: 'admin', password: 'first-admin-password' }),
+    });
+    const { token } = JSON.parse(login.body) as { token: string };
+    const ws = new WebSocket(`wss://127.0.0.1:${httpsPort}/ws/console?token=${token}`, {
+      ca: certs.caCertPem,
+    });
+    const first = await new Promise<string>((resolve, reject) => {
+      ws.once('message', (data: Buffer) => resolve(data.toString('utf8')));
+      ws.once('error', reject);
+    });
+    expect(JSON.parse(first)).toMatchObject({ type: 'switch', kind: 'simulator' });
+    ws.close();
+    appliance.child.kill('SIGTERM');
+    expect(await appliance.exitCode, appliance.output()).toBe(0);
+  } finally {
+    appliance.child.kill('SIGKILL');
+  }
+}, 120_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function httpsGet(options: {
+  url: string;
+  ca?: string;
+  method?: string;
+  body?: string;
+}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      options.url,
+      {
+        method: options.method ?? 'GET',
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}

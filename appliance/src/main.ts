@@ -9,6 +9,7 @@ import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
 import { WebSocket } from 'ws';
 import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 import { createHttpApp } from './adapters/http/http-app';
+import { createRedirectApp } from './adapters/http/redirect-app';
 import { HttpService } from '@jiazheng/sync/node';
 import { HubProvisioningClient } from './adapters/hub/hub-provisioning-client';
 import { ApplianceSync } from './adapters/sync/appliance-sync';
@@ -89,7 +90,34 @@ async function main(): Promise<number> {
       logger,
     });
     const app = createHttpApp({ config, sync, adminToken: config.adminToken, logger });
-    const http = new HttpService({ app, host: config.host, port: config.port });
+    const tls =
+      config.tls === undefined
+        ? undefined
+        : {
+            port: config.tls.port,
+            key: await readFile(config.tls.keyFile, 'utf8'),
+            cert: await readFile(config.tls.certFile, 'utf8'),
+            caPem: config.tls.caFile === undefined ? undefined : await readFile(config.tls.caFile, 'utf8'),
+          };
+    if (tls?.caPem !== undefined) {
+      const caPem = tls.caPem;
+      app.get('/ca.crt', (c) => c.body(caPem, 200, { 'content-type': 'application/x-x509-ca-cert' }));
+    }
+    // With a certificate, the app (and every WebSocket) is on HTTPS; plain HTTP only redirects there.
+    const http = new HttpService({
+      app,
+      host: config.host,
+      port: tls?.port ?? config.port,
+      tls: tls === undefined ? undefined : { key: tls.key, cert: tls.cert },
+    });
+    const redirect =
+      tls === undefined
+        ? undefined
+        : new HttpService({
+            app: createRedirectApp({ httpsPort: tls.port, fallbackHost: config.host, caPem: tls.caPem }),
+            host: config.host,
+            port: config.port,
+          });
     const provisioning =
       config.provisioningFile === undefined
         ? undefined
@@ -109,6 +137,7 @@ async function main(): Promise<number> {
     });
     const projections = new ProjectionService({ projector, logger });
     services.push(projections, sync, http, webSocket, ...telephony.services);
+    if (redirect !== undefined) services.push(redirect);
     for (const service of services) await service.start();
 
     const status = sync.status();
@@ -116,6 +145,9 @@ async function main(): Promise<number> {
       `家政服务网络 区县设备 v${APPLIANCE_VERSION} 已启动 / Jiazheng county appliance v${APPLIANCE_VERSION} is running`,
       `  区县 / county: ${county.name} (${county.code}), 区号 / area code: ${county.areaCode ?? '无 / none'}`,
       `  地址 / URL: ${http.url}`,
+      ...(redirect === undefined
+        ? []
+        : [`  HTTP ${redirect.url} → HTTPS (根证书 / county root: ${redirect.url}/ca.crt)`]),
       `  同步 / sync: ${http.url.replace(/^http/, 'ws')}/sync, ${http.url.replace(/^http/, 'ws')}/yjs/<recordId>`,
       `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
       `  中心枢纽 / hub: ${hub === undefined ? '无，单独运行 / none: running alone' : hub.url}${status.provisioned ? '' : ' (尚未登记 / not enrolled yet)'}`,

@@ -39,6 +39,7 @@ test('defaults to 杭州市西湖区 on loopback port 8080 with a per-county dat
     switch: { kind: 'simulator', scenario: undefined },
     bootstrapAdminPassword: undefined,
     provisioningFile: undefined,
+    tls: undefined,
     hub: undefined,
     adminToken: undefined,
   });
@@ -68,6 +69,20 @@ test('a configuration file gives settings by the same names; the environment win
   expect(config.recordingsDir).toBe('/srv/rec');
   expect(invalidField({ env: {}, file: { COUNTRY: '110101' } })).toBe('COUNTRY');
   expect(invalidField({ env: {}, file: { COUNTY: { code: 1 } } })).toBe('COUNTY');
+});
+
+test('TLS_CERT_FILE and TLS_KEY_FILE turn HTTPS on (port 8443 unless HTTPS_PORT); one without the other is refused', () => {
+  expect(
+    parseApplianceConfig({ env: { TLS_CERT_FILE: '/etc/jz/server.crt', TLS_KEY_FILE: '/etc/jz/server.key' } })
+      .tls,
+  ).toEqual({
+    port: 8443,
+    certFile: '/etc/jz/server.crt',
+    keyFile: '/etc/jz/server.key',
+    caFile: undefined,
+  });
+  expect(invalidField({ env: { TLS_CERT_FILE: '/etc/jz/server.crt' } })).toBe('TLS_KEY_FILE');
+  expect(invalidField({ env: { TLS_KEY_FILE: '/etc/jz/server.key' } })).toBe('TLS_CERT_FILE');
 });
 
 test('secrets are never echoed in errors', () => {

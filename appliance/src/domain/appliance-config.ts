@@ -24,6 +24,10 @@ export const ApplianceEnv = {
   bootstrapAdminPassword: 'BOOTSTRAP_ADMIN_PASSWORD',
   simulatorScenario: 'SIMULATOR_SCENARIO',
   provisioningFile: 'PROVISIONING_FILE',
+  httpsPort: 'HTTPS_PORT',
+  tlsCertFile: 'TLS_CERT_FILE',
+  tlsKeyFile: 'TLS_KEY_FILE',
+  tlsCaFile: 'TLS_CA_FILE',
 } as const;
 /** Names a JSON file of settings, read before the environment (which wins). */
 export const CONFIG_FILE_ENV = 'CONFIG_FILE';
@@ -36,6 +40,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 /** The longest wait between attempts to reach the hub; jitter spreads the counties' reconnects below it. */
 export const DEFAULT_HUB_RECONNECT_MAX_MS = 30_000;
+/** Where HTTPS listens when a certificate is configured. */
+export const DEFAULT_HTTPS_PORT = 8443;
 /** FreeSWITCH's Event Socket port. */
 export const DEFAULT_ESL_PORT = 8021;
 /** FreeSWITCH's shipped password: refused for a real switch, where it would let anyone on the LAN in. */
@@ -186,8 +192,23 @@ export const applianceConfigSchema = z
     simulatorScenario: dataDirSchema.optional(),
     /** The county's provisioning file (firmware-config): queues, seats and the routing table. */
     provisioningFile: dataDirSchema.optional(),
+    /**
+     * The county certificate (firmware-config issue-cert): with it the appliance serves HTTPS and WSS on
+     * HTTPS_PORT, and its plain HTTP port only redirects (and hands out the county root at /ca.crt).
+     */
+    httpsPort: portSchema.optional(),
+    tlsCertFile: dataDirSchema.optional(),
+    tlsKeyFile: dataDirSchema.optional(),
+    tlsCaFile: dataDirSchema.optional(),
   })
   .superRefine((input, ctx) => {
+    if ((input.tlsCertFile === undefined) !== (input.tlsKeyFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [input.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'],
+        message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+      });
+    }
     if (input.eslHost === undefined) return;
     if (input.eslPassword === undefined || input.eslPassword === FREESWITCH_DEFAULT_ESL_PASSWORD) {
       ctx.addIssue({
@@ -221,6 +242,10 @@ export const applianceConfigSchema = z
       bootstrapAdminPassword,
       simulatorScenario,
       provisioningFile,
+      httpsPort,
+      tlsCertFile,
+      tlsKeyFile,
+      tlsCaFile,
     }) => {
       const dataDir = givenDataDir ?? `./data/${county.code}`;
       return {
@@ -240,6 +265,15 @@ export const applianceConfigSchema = z
               } as const),
         bootstrapAdminPassword,
         provisioningFile,
+        tls:
+          tlsCertFile === undefined || tlsKeyFile === undefined
+            ? undefined
+            : {
+                port: httpsPort ?? DEFAULT_HTTPS_PORT,
+                certFile: tlsCertFile,
+                keyFile: tlsKeyFile,
+                caFile: tlsCaFile,
+              },
         hub:
           hubUrl === undefined
             ? undefined
@@ -272,6 +306,10 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
   bootstrapAdminPassword: ApplianceEnv.bootstrapAdminPassword,
   simulatorScenario: ApplianceEnv.simulatorScenario,
   provisioningFile: ApplianceEnv.provisioningFile,
+  httpsPort: ApplianceEnv.httpsPort,
+  tlsCertFile: ApplianceEnv.tlsCertFile,
+  tlsKeyFile: ApplianceEnv.tlsKeyFile,
+  tlsCaFile: ApplianceEnv.tlsCaFile,
 };
 
 /** Variables whose value must never be echoed back in an error message. */

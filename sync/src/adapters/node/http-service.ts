@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Server } from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Service } from '../../ports/service';
 
@@ -13,6 +14,8 @@ export type HttpServiceOptions = {
   port: number;
   /** How long `stop()` lets requests in flight finish before cutting their connections. */
   shutdownGraceMs?: number | undefined;
+  /** PEM key and certificate (chain): serve HTTPS (and WSS upgrades) instead of plain HTTP. */
+  tls?: { key: string; cert: string } | undefined;
 };
 
 const DEFAULT_SHUTDOWN_GRACE_MS = 3000;
@@ -38,7 +41,8 @@ export class HttpService implements Service {
   /** The Node HTTP server, so WebSocket upgrades (sync) can be served on the same port; only while started. */
   get server(): Server {
     const server = this.#server;
-    if (!(server instanceof Server) || this.#url === undefined) {
+    // An HTTPS server is an HTTP server as far as requests and upgrades go.
+    if (!(server instanceof Server || server instanceof HttpsServer) || this.#url === undefined) {
       throw new Error('HttpService: not listening (call start() first)');
     }
     return server;
@@ -63,17 +67,17 @@ export class HttpService implements Service {
   }
 
   async #listen(): Promise<void> {
-    const { app, host, port } = this.#options;
+    const { app, host, port, tls } = this.#options;
     await new Promise<void>((resolve, reject) => {
+      // No client of an appliance or the hub needs minutes to send a request; short limits blunt slowloris.
+      const limits = { headersTimeout: 15_000, requestTimeout: 30_000 };
       const server = serve({
         fetch: (request) => app.fetch(request),
         hostname: host,
         port,
-        serverOptions: {
-          // No client of an appliance or the hub needs minutes to send a request; short limits blunt slowloris.
-          headersTimeout: 15_000,
-          requestTimeout: 30_000,
-        },
+        ...(tls === undefined
+          ? { serverOptions: limits }
+          : { createServer: createHttpsServer, serverOptions: { ...limits, key: tls.key, cert: tls.cert } }),
       });
       this.#server = server;
       const onError = (error: Error): void => {
@@ -83,7 +87,7 @@ export class HttpService implements Service {
       server.once('error', onError);
       server.once('listening', () => {
         server.off('error', onError);
-        this.#url = formatUrl(server.address() as AddressInfo);
+        this.#url = formatUrl({ address: server.address() as AddressInfo, secure: tls !== undefined });
         resolve();
       });
     });
@@ -104,21 +108,22 @@ export class HttpService implements Service {
     await new Promise<void>((resolve, reject) => {
       // close() stops accepting and drops idle keep-alive connections; busy ones get a grace period.
       const timer = setTimeout(() => {
-        if (server instanceof Server) server.closeAllConnections();
+        if (server instanceof Server || server instanceof HttpsServer) server.closeAllConnections();
       }, graceMs);
       server.close((error) => {
         clearTimeout(timer);
         if (error) reject(error);
         else resolve();
       });
-      if (server instanceof Server) server.closeIdleConnections();
+      if (server instanceof Server || server instanceof HttpsServer) server.closeIdleConnections();
     });
   }
 }
 
 /** A URL a client can use: wildcard binds are reached through loopback, and IPv6 needs brackets. */
-function formatUrl(address: AddressInfo): string {
+function formatUrl(options: { address: AddressInfo; secure: boolean }): string {
+  const { address } = options;
   const host =
     address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return `${options.secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
