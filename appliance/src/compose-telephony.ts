@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Hono } from 'hono';
 import { RecordingFiles } from './adapters/files/recording-files';
@@ -24,7 +24,7 @@ import type { ConsoleMessage } from './ports/console-publisher';
 import type { Logger } from './ports/logger';
 import type { Service } from './ports/service';
 import type { SyncAdmin } from './ports/sync-admin';
-import type { Provisioning } from '@jiazheng/firmware-config/domain';
+import { CARRIER_GATEWAY, type Provisioning } from '@jiazheng/firmware-config/domain';
 import { routeWith, simulatedSwitchFor } from './provisioned-switch';
 import { AuthService } from './services/auth-service';
 import { CallService, type RouteCall } from './services/call-service';
@@ -43,6 +43,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 /** The simulator's county queue and its training seats when no scenario is given. */
 const SIMULATOR_QUEUE = 'hotline';
 const SIMULATOR_SEATS = ['1001', '1002', '1003', '1004'];
+/** Any gateway name reaches a citizen's phone in the simulator. */
+const SIMULATOR_GATEWAY = 'carrier';
 
 export type Telephony = {
   /** In start order, after the HTTP service (the console WebSocket needs its server). */
@@ -176,6 +178,7 @@ export async function composeTelephony(options: {
     logger,
     defaultAreaCode: config.county.areaCode ?? undefined,
     route,
+    recordingPath: ({ callId, at }) => join(recordingsDir, at.toISOString().slice(0, 10), `${callId}.wav`),
   });
   const callService = calls;
   services.push(consoles, callService, retention);
@@ -345,6 +348,10 @@ export async function composeTelephony(options: {
         files,
         agentName: ({ seat }) => `${seat}@${agentDomain}`,
         defaultAreaCode: config.county.areaCode ?? undefined,
+        outbound: {
+          gateway: provisioning === undefined ? SIMULATOR_GATEWAY : CARRIER_GATEWAY,
+          callerIdNumber: provisioning?.carrier.outboundCallerId,
+        },
       });
       mountOpsRoutes({ app, health, metrics });
     },

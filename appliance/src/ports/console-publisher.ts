@@ -27,7 +27,9 @@ export type ConsoleMessage =
   | { type: 'call'; call: LiveCall }
   | { type: 'call-ended'; callId: string; record: StoredCall | null }
   | { type: 'agent'; agent: AgentState }
-  | { type: 'switch'; state: string; kind: string; restarted: boolean };
+  | { type: 'switch'; state: string; kind: string; restarted: boolean }
+  /** An outbound call the console asked for: placed (the seat answered) or not, and why. */
+  | { type: 'dial-result'; callId: string; ok: boolean; reason: string | null };
 
 export interface ConsolePublisher {
   publish(options: { message: ConsoleMessage }): void;

@@ -113,6 +113,7 @@ async function startRig(
     logger: quiet,
     defaultAreaCode: '0571',
     now: () => new Date(clock.now()),
+    recordingPath: ({ callId, at }) => join(dir, at.toISOString().slice(0, 10), `${callId}.wav`),
     route:
       provisioning === undefined || options.route === false
         ? undefined
@@ -353,4 +354,59 @@ test('with the appliance not routing, the route window ends and the dialplan put
   rig.clock.advance({ ms: provisioning.routeTimeoutSeconds * 1000 });
   await settle(rig);
   expect(rig.calls.live.get({ id: uuid })?.queue).toBe('county-330106');
+});
+
+test('a return visit dialled for a seat: one outbound call record for the citizen, recorded, with the order', async () => {
+  const rig = await startRig();
+  rig.sim.setPhone({
+    target: '13700001111',
+    behaviour: { answer: 'auto', ringMs: 4000, hangupAfterMs: 30_000 },
+  });
+  const { callId } = rig.calls.dial({
+    seatContact: 'user/1001',
+    agent: '1001@default',
+    number: '13700001111',
+    kind: 'return_visit',
+    orderId: 'order:330106:01J9Z3K8M2Q7R4T6V8X0Y2A4C6',
+    gateway: 'carrier',
+    callerIdNumber: '057188012345',
+  });
+  await settle(rig);
+  rig.clock.advance({ ms: 3000 }); // the seat's phone answers
+  await settle(rig);
+  rig.clock.advance({ ms: 4000 }); // the citizen answers
+  await settle(rig);
+  rig.clock.advance({ ms: 30_000 }); // and hangs up
+  await settle(rig);
+  await until(() => rig.calls.stats().callsRecorded === 1, 'the outbound record');
+  await settle(rig);
+  expect(rig.messages).toContainEqual({ type: 'dial-result', callId, ok: true, reason: null });
+  const [call] = await store.findCallsByCaller({ caller: '+8613700001111', limit: 5 });
+  expect(call).toMatchObject({
+    id: callId,
+    direction: 'outbound',
+    kind: 'return_visit',
+    orderId: 'order:330106:01J9Z3K8M2Q7R4T6V8X0Y2A4C6',
+    agent: '1001@default',
+    outcome: 'answered',
+    talkSec: 30,
+  });
+  expect(call?.recordingId).not.toBeNull();
+
+  // A citizen who does not answer: the call fails, and the console is told why.
+  rig.sim.setPhone({ target: '13700002222', behaviour: { answer: 'busy' } });
+  const failed = rig.calls.dial({
+    seatContact: 'user/1001',
+    agent: '1001@default',
+    number: '13700002222',
+    kind: 'callback',
+    orderId: null,
+    gateway: 'carrier',
+  });
+  for (let i = 0; i < 4; i += 1) {
+    rig.clock.advance({ ms: 5000 });
+    await settle(rig);
+  }
+  await until(() => rig.calls.stats().callsRecorded === 2, 'the record of the failed call');
+  expect((await store.getCall({ id: failed.callId }))?.outcome).toBe('unanswered');
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { maskPhone } from '@jiazheng/sync/domain';
 import { readHangup, type CallRecord } from '../domain/calls/call-record';
 import { LiveCalls, type AgentState } from '../domain/calls/live-calls';
@@ -78,6 +79,7 @@ export class CallService implements Service {
   /** Each live call's history lookup, for routing by the caller's known county. */
   readonly #histories = new Map<string, Promise<CallerHistory | null>>();
   readonly #routed = new Set<string>();
+  readonly #recordingPath: ((options: { callId: string; at: Date }) => string) | undefined;
   /** Observers of screen pops (the benchmark measures CHANNEL_CREATE → publish). */
   onScreenPop: ((options: { callId: string; lookupMs: number }) => void) | undefined;
 
@@ -90,6 +92,8 @@ export class CallService implements Service {
     logger: Logger;
     defaultAreaCode?: string | undefined;
     route?: RouteCall | undefined;
+    /** Where an outbound call's recording goes (the switch records inbound calls in its dialplan). */
+    recordingPath?: ((options: { callId: string; at: Date }) => string) | undefined;
     now?: () => Date;
   }) {
     this.#control = options.control;
@@ -101,6 +105,7 @@ export class CallService implements Service {
     this.#route = options.route;
     this.#now = options.now ?? (() => new Date());
     this.#defaultAreaCode = options.defaultAreaCode;
+    this.#recordingPath = options.recordingPath;
     this.live = new LiveCalls({ defaultAreaCode: options.defaultAreaCode });
     this.#control.listen({
       onEvent: (event) => this.handle({ event }),
@@ -151,6 +156,7 @@ export class CallService implements Service {
       }
     }
     if (event.name === 'CHANNEL_HANGUP_COMPLETE') this.#track(this.#hangup({ event }));
+    else if (event.name === 'CHANNEL_ANSWER') this.#track(this.#recordOutbound({ event }));
     else if (event.name === 'RECORD_STOP') this.#track(this.#recordingStopped({ event }));
     else if (event.name === 'CHANNEL_EXECUTE' && event.headers.Application === 'sleep') {
       // The inbound dialplan's route window (firmware-config): the greeting has played, the call waits.
@@ -261,6 +267,87 @@ export class CallService implements Service {
       recordMs: Number.isFinite(recordMs) ? recordMs : undefined,
       at: this.#now().toISOString(),
     });
+  }
+
+  /**
+   * Dials a citizen for a seat (a return visit or a callback): `bgapi originate` rings the seat's phone and,
+   * once it answers, bridges it to the citizen through the carrier. Returns at once with the call's id; how
+   * it went arrives on the consoles (`dial-result`, then the usual call messages and its record).
+   */
+  dial(options: {
+    seatContact: string;
+    agent: string;
+    /** National digits, e.g. 13800138000 or 057188886666. */
+    number: string;
+    kind: 'return_visit' | 'callback';
+    orderId: string | null;
+    gateway: string;
+    callerIdNumber?: string | undefined;
+  }): { callId: string } {
+    if (!/^\d{5,20}$/.test(options.number))
+      throw new Error(`number: not a dialable number: ${options.number}`);
+    // Channel variables are comma-separated inside {}: nothing that reaches them may hold , { } or spaces.
+    const safe = /^[A-Za-z0-9:@._/-]+$/;
+    for (const [name, value] of Object.entries({
+      seatContact: options.seatContact,
+      agent: options.agent,
+      gateway: options.gateway,
+      orderId: options.orderId ?? 'none',
+      callerIdNumber: options.callerIdNumber ?? '0',
+    })) {
+      if (!safe.test(value)) throw new Error(`${name}: refused in a dial string: ${JSON.stringify(value)}`);
+    }
+    const callId = randomUUID();
+    const variables = [
+      `origination_uuid=${callId}`,
+      `jz_call_kind=${options.kind}`,
+      `jz_citizen_number=${options.number}`,
+      `jz_agent=${options.agent}`,
+      ...(options.orderId === null ? [] : [`jz_order_id=${options.orderId}`]),
+      ...(options.callerIdNumber === undefined
+        ? []
+        : [`origination_caller_id_number=${options.callerIdNumber}`]),
+      'ignore_early_media=true',
+    ];
+    const command = `originate {${variables.join(',')}}${options.seatContact} &bridge(sofia/gateway/${options.gateway}/${options.number})`;
+    // Not tracked with the other work: the job lasts as long as the phones ring, not a write.
+    void this.#control.bgapi({ command }).then(
+      () => this.#publisher.publish({ message: { type: 'dial-result', callId, ok: true, reason: null } }),
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#logger.info(`calls: dialling ${options.number} for ${options.agent} failed: ${reason}`);
+        this.#publisher.publish({ message: { type: 'dial-result', callId, ok: false, reason } });
+      },
+    );
+    return { callId };
+  }
+
+  /**
+   * Training mode: the simulator's seat phones ring until answered, and the console answers them here
+   * (`uuid_answer` on the leg ringing at the seat). Only the seat the call is offered to may answer it.
+   */
+  async answer(options: { callId: string; agent: string }): Promise<void> {
+    const call = this.live.get({ id: options.callId });
+    if (call === undefined) throw new Error('callId: no such call in progress');
+    if (call.legId === null || call.agent !== options.agent) {
+      throw new Error(`callId: the call is not ringing at ${options.agent}`);
+    }
+    await this.#control.api({ command: `uuid_answer ${call.legId}` });
+  }
+
+  async #recordOutbound(options: { event: SwitchEvent }): Promise<void> {
+    const uuid = options.event.headers['Unique-ID'];
+    const recordingPath = this.#recordingPath;
+    if (uuid === undefined || recordingPath === undefined) return;
+    const call = this.live.get({ id: uuid });
+    if (call?.direction !== 'outbound' || options.event.headers.variable_jz_call_kind === undefined) return;
+    const path = recordingPath({ callId: uuid, at: this.#now() });
+    try {
+      await this.#control.api({ command: `uuid_record ${uuid} start ${path}` });
+    } catch (error) {
+      // The seat answered and hung up (or the bridge failed) before the command arrived: nothing to record.
+      if (this.live.get({ id: uuid }) !== undefined) throw error;
+    }
   }
 
   async #routeWaitingCall(options: { event: SwitchEvent }): Promise<void> {

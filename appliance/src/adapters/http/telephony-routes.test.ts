@@ -87,6 +87,7 @@ beforeAll(async () => {
     files,
     agentName: ({ seat }) => `${seat}@default`,
     defaultAreaCode: '0571',
+    outbound: { gateway: 'carrier', callerIdNumber: '057188012345' },
   });
   installJsonErrors({ app, logger: quiet, processName: 'appliance' });
   token = await login({ username: 'seat1', password: 'seat-password-1' });
@@ -335,4 +336,35 @@ test('parseRange follows RFC 9110 for the forms players send', () => {
   expect(parseRange({ header: 'bytes=0-1,5-6', size: 100 })).toBeUndefined();
   expect(parseRange({ header: 'items=0-1', size: 100 })).toBeUndefined();
   expect(parseRange({ header: 'bytes=9-3', size: 100 })).toBeUndefined();
+});
+
+test('POST /api/calls/dial places a return visit from the seat (202 with the call id); bad numbers are refused', async () => {
+  const res = await post({
+    path: '/api/calls/dial',
+    body: {
+      phone: '138-0013-8000',
+      kind: 'return_visit',
+      orderId: 'order:330106:01J9Z3K8M2Q7R4T6V8X0Y2A4C6',
+    },
+    token,
+  });
+  expect(res.status).toBe(202);
+  expect((await res.json()) as { callId: string }).toEqual({
+    callId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+  });
+  const bad = await post({ path: '/api/calls/dial', body: { phone: '12', kind: 'return_visit' }, token });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('phone');
+  const badOrder = await post({
+    path: '/api/calls/dial',
+    body: { phone: '13800138000', kind: 'callback', orderId: 'x},{evil=1' },
+    token,
+  });
+  expect(badOrder.status).toBe(400);
+  const noSeat = await post({
+    path: '/api/calls/dial',
+    body: { phone: '13800138000', kind: 'callback' },
+    token: supervisorToken,
+  });
+  expect(noSeat.status).toBe(400);
 });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { DomainError, DomainErrorCode, normalisePhone } from '@jiazheng/sync/domain';
+import { DomainError, DomainErrorCode, normalisePhone, recordIdSchema } from '@jiazheng/sync/domain';
 import { HttpError, HttpErrorCode, invalidInput } from '@jiazheng/sync/node';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -31,6 +31,12 @@ export const SeatStatus = {
   wrapUp: 'On Break',
   loggedOut: 'Logged Out',
 } as const;
+const dialSchema = z.strictObject({
+  phone: z.string().min(1, 'is required').max(40),
+  kind: z.enum(['return_visit', 'callback']),
+  orderId: recordIdSchema.optional(),
+});
+
 const seatStatusSchema = z.strictObject({
   status: z.enum(['available', 'break', 'wrap_up', 'logged_out']),
 });
@@ -44,6 +50,8 @@ export type TelephonyRoutesOptions = {
   /** `<extension>@<domain>`: the seat's agent in mod_callcenter. */
   agentName: (options: { seat: string }) => string;
   defaultAreaCode: string | undefined;
+  /** How outbound calls leave: the carrier gateway's name and the number citizens see. */
+  outbound: { gateway: string; callerIdNumber: string | undefined };
   now?: () => Date;
 };
 
@@ -158,6 +166,58 @@ export function mountTelephonyRoutes(options: { app: Hono } & TelephonyRoutesOpt
     const inbound = calls.filter((call) => call.direction === 'inbound');
     const figures = summariseQueueCalls({ calls: inbound, hourOf: (iso) => localHour({ iso }) });
     return c.json({ date, timeZone: TIME_ZONE, calls: inbound.length, ...figures });
+  });
+
+  app.post('/api/calls/dial', async (c) => {
+    const user = await requireUser(c);
+    const body = dialSchema.safeParse(await readJsonBody(c));
+    if (!body.success) throw bodyIssue(body.error);
+    if (user.seat === null) {
+      throw invalidInput({
+        field: 'seat',
+        message: `user ${user.username} has no seat (extension) to dial from`,
+      });
+    }
+    const number = parsePhone({
+      input: body.data.phone,
+      defaultAreaCode: options.defaultAreaCode,
+      field: 'phone',
+    });
+    const { callId } = options.calls.dial({
+      seatContact: `user/${user.seat}`,
+      agent: options.agentName({ seat: user.seat }),
+      number: number.national,
+      kind: body.data.kind,
+      orderId: body.data.orderId ?? null,
+      gateway: options.outbound.gateway,
+      callerIdNumber: options.outbound.callerIdNumber,
+    });
+    return c.json({ callId }, 202);
+  });
+
+  app.post('/api/calls/:callId/answer', async (c) => {
+    const user = await requireUser(c);
+    if (options.control.status().kind !== 'simulator') {
+      throw invalidInput({
+        field: 'callId',
+        message: 'only in training (the simulator): answer on the seat phone',
+      });
+    }
+    if (user.seat === null)
+      throw invalidInput({ field: 'seat', message: `user ${user.username} has no seat` });
+    try {
+      await options.calls.answer({
+        callId: c.req.param('callId').slice(0, 64),
+        agent: options.agentName({ seat: user.seat }),
+      });
+    } catch (error) {
+      throw new DomainError({
+        code: DomainErrorCode.conflict,
+        field: 'callId',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return c.json({ ok: true });
   });
 
   app.get('/api/callbacks', async (c) => {
@@ -294,6 +354,23 @@ export function parseRange(options: {
   const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
   if (end < start) return undefined;
   return { start, end };
+}
+
+/** A phone number in any form the county writes it, or a 400 naming the field. */
+function parsePhone(options: { input: string; defaultAreaCode: string | undefined; field: string }): {
+  canonical: string;
+  national: string;
+} {
+  try {
+    return normalisePhone({
+      input: options.input,
+      ...(options.defaultAreaCode === undefined ? {} : { defaultAreaCode: options.defaultAreaCode }),
+    });
+  } catch (error) {
+    const reason =
+      error instanceof DomainError ? error.message.replace(/^input: /, '') : 'is not a phone number';
+    throw invalidInput({ field: options.field, message: reason });
+  }
 }
 
 function clientAddress(c: Context): string {

@@ -148,7 +148,10 @@ export function readHangup(options: {
       queue,
       queueJoinedAt: joined === undefined ? null : new Date(joined * 1000).toISOString(),
       agentAnsweredAt: agentAnswered === undefined ? null : new Date(agentAnswered * 1000).toISOString(),
-      agent: answered === undefined ? null : (nonEmpty(variable('cc_agent')) ?? null),
+      // An outbound call's seat is known from the start (jz_agent, set when the appliance dialled).
+      agent:
+        nonEmpty(variable('jz_agent')) ??
+        (answered === undefined ? null : (nonEmpty(variable('cc_agent')) ?? null)),
       waitSec:
         joined === undefined ? null : Math.max(0, (agentAnswered ?? canceled ?? end ?? joined) - joined),
       talkSec: bridged === undefined || end === undefined ? null : Math.max(0, end - bridged),

@@ -30,6 +30,8 @@ export type LiveCall = {
   readonly queue: string | null;
   readonly queuedAt: string | null;
   readonly agent: string | null;
+  /** The leg ringing or bridged to the seat (mod_callcenter's agent leg, or the seat of an outbound call). */
+  readonly legId: string | null;
 };
 
 export type AgentState = {
@@ -82,7 +84,12 @@ export class LiveCalls {
     const uuid = headers['Unique-ID'];
     const at = eventTime({ headers, fallback: options.receivedAt });
     if (name === 'CHANNEL_CREATE' && uuid !== undefined) {
-      if (ownerCallId({ headers, uuid }) !== uuid || this.#calls.has(uuid)) return [];
+      const owner = ownerCallId({ headers, uuid });
+      if (owner !== uuid) {
+        const call = this.#calls.get(owner);
+        return call === undefined ? [] : this.#update(call, { legId: uuid });
+      }
+      if (this.#calls.has(uuid)) return [];
       const call = this.#newCall({ uuid, headers, at });
       this.#calls.set(uuid, call);
       return [{ type: 'call-arrived', call }];
@@ -117,7 +124,8 @@ export class LiveCalls {
       state: outbound ? 'dialling' : 'ivr',
       queue: null,
       queuedAt: null,
-      agent: null,
+      agent: outbound ? (headers.variable_jz_agent ?? null) : null,
+      legId: null,
     };
   }
 
