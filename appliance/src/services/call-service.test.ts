@@ -410,3 +410,20 @@ test('a return visit dialled for a seat: one outbound call record for the citize
   await until(() => rig.calls.stats().callsRecorded === 2, 'the record of the failed call');
   expect((await store.getCall({ id: failed.callId }))?.outcome).toBe('unanswered');
 });
+
+test('training: the seat phone rings until the call-taker answers from the console; only that seat may answer', async () => {
+  const rig = await startRig({ agents: 2 });
+  rig.sim.setPhone({ target: '1001', behaviour: { answer: 'manual' } });
+  rig.sim.setPhone({ target: '1002', behaviour: { answer: 'manual' } });
+  const { uuid } = rig.sim.placeInboundCall({ callerNumber: '13811112222', talkMs: 60_000 });
+  await until(() => rig.calls.live.get({ id: uuid })?.state === 'ringing', 'the seat ringing');
+  rig.clock.advance({ ms: 30_000 });
+  await settle(rig);
+  const ringing = rig.calls.live.get({ id: uuid });
+  expect(ringing?.state).toBe('ringing');
+  const other = ringing?.agent === '1001@default' ? '1002@default' : '1001@default';
+  await expect(rig.calls.answer({ callId: uuid, agent: other })).rejects.toThrow(/not ringing at/);
+  await rig.calls.answer({ callId: uuid, agent: ringing?.agent ?? '' });
+  await until(() => rig.calls.live.get({ id: uuid })?.state === 'talking', 'the call answered');
+  await expect(rig.calls.answer({ callId: 'no-such-call', agent: other })).rejects.toThrow(/no such call/);
+});
