@@ -186,8 +186,11 @@ export async function composeTelephony(options: {
   const health = async (): Promise<HealthReport> => {
     const problems: string[] = [];
     const switchStatus = control.status();
-    if (switchStatus.state !== 'connected')
-      problems.push(`交换机未连接 / switch not connected (${switchStatus.address})`);
+    if (switchStatus.state !== 'connected') {
+      problems.push(
+        `交换机未连接 / switch not connected (${switchStatus.address}${switchStatus.lastError === undefined ? '' : `: ${switchStatus.lastError}`})`,
+      );
+    }
     if (switchStatus.kind === 'simulator')
       problems.push('交换机模拟器运行中 / running on the switch SIMULATOR, not a real FreeSWITCH');
     const syncStatus = options.sync.status();
@@ -216,7 +219,10 @@ export async function composeTelephony(options: {
     const lowDisk = freeBytes !== null && freeBytes < 1024 ** 3;
     if (lowDisk) problems.push('录音磁盘空间不足 1 GB / less than 1 GB free for recordings');
     if (indexed.missing > 0) problems.push(`${indexed.missing} 个录音文件缺失 / recording file(s) missing`);
-    const recordingsState = freeBytes === null ? 'down' : lowDisk || indexed.missing > 0 ? 'degraded' : 'ok';
+    const { unrecorded } = calls.stats();
+    if (unrecorded > 0) problems.push(`${unrecorded} 通电话未录音 / call(s) answered but not recorded`);
+    const recordingsState =
+      freeBytes === null ? 'down' : lowDisk || indexed.missing > 0 || unrecorded > 0 ? 'degraded' : 'ok';
     return {
       status:
         database.state === 'down'
@@ -232,6 +238,7 @@ export async function composeTelephony(options: {
         address: switchStatus.address,
         coreUuid: switchStatus.coreUuid,
         lastEventAt: switchStatus.lastEventAt,
+        lastError: switchStatus.lastError,
       },
       hub: { configured: syncStatus.hub !== null, connected: syncStatus.hub?.connected ?? false },
       database,
@@ -241,6 +248,7 @@ export async function composeTelephony(options: {
         freeBytes,
         missing: indexed.missing,
         refused: indexed.refused,
+        unrecordedCalls: unrecorded,
       },
       problems,
     };
@@ -292,6 +300,11 @@ export async function composeTelephony(options: {
         value: stats.callsReconstructed,
       },
       { name: 'jz_recordings_indexed_total', help: 'recordings indexed', value: indexed.indexed },
+      {
+        name: 'jz_calls_unrecorded_total',
+        help: 'answered inbound calls the switch reported no recording for',
+        value: stats.unrecorded,
+      },
       {
         name: 'jz_recordings_missing_total',
         help: 'recordings reported but missing on disk',

@@ -34,6 +34,8 @@ export type SwitchStatus = {
   readonly eventsReceived: number;
   /** Events that arrived but could not be understood (bad JSON, no name): logged and counted, never fatal. */
   readonly eventsRejected: number;
+  /** Why the last connection failed or was dropped (refused, wrong password, silence, garbage). */
+  readonly lastError: string | undefined;
 };
 
 export type SwitchListener = {

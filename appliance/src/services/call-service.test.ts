@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -23,7 +23,7 @@ import { RecordingIndexer } from './recording-indexer';
  * clock, so a 90-second call takes milliseconds; the appliance's side runs on real time.
  */
 
-const quiet = { info: () => undefined, error: (...args: unknown[]) => console.error(...args) };
+const quiet = { info: () => undefined, error: () => undefined };
 let pglite: PGlite;
 let store: PgliteCallStore;
 let dir: string;
@@ -61,9 +61,9 @@ afterEach(async () => {
 });
 
 async function startRig(
-  options: { agents?: number; provisioning?: Provisioning; route?: boolean } = {},
+  options: { agents?: number; provisioning?: Provisioning; route?: boolean; startMs?: number } = {},
 ): Promise<Rig> {
-  const clock = new FakeClock({ startMs: Date.parse('2026-11-20T02:00:00Z') });
+  const clock = new FakeClock({ startMs: options.startMs ?? Date.parse('2026-11-20T02:00:00Z') });
   const agents = Array.from({ length: options.agents ?? 1 }, (_, i) => `${1001 + i}@default`);
   const { provisioning } = options;
   const plan =
@@ -426,4 +426,45 @@ test('training: the seat phone rings until the call-taker answers from the conso
   await rig.calls.answer({ callId: uuid, agent: ringing?.agent ?? '' });
   await until(() => rig.calls.live.get({ id: uuid })?.state === 'talking', 'the call answered');
   await expect(rig.calls.answer({ callId: 'no-such-call', agent: other })).rejects.toThrow(/no such call/);
+});
+
+test('a recording the switch could not open (full disk): the call keeps its record, and the gap is counted', async () => {
+  // The day's folder cannot be created: a file is in its way, as good as a full disk for the switch.
+  await writeFile(join(dir, '2026-11-21'), 'not a folder');
+  const rig = await startRig({ startMs: Date.parse('2026-11-21T02:00:00Z') });
+  const { uuid } = rig.sim.placeInboundCall({ callerNumber: '13800990000', talkMs: 10_000 });
+  rig.clock.advance({ ms: 3000 });
+  await settle(rig);
+  rig.clock.advance({ ms: 10_000 });
+  await until(() => rig.calls.stats().callsRecorded === 1, 'the record');
+  await settle(rig);
+  const call = await store.getCall({ id: uuid });
+  expect(call).toMatchObject({ outcome: 'answered', talkSec: 10 });
+  const { rows } = await pglite.query('SELECT id FROM recordings WHERE call_id = $1', [uuid]);
+  expect(rows).toEqual([]);
+  expect(rig.calls.stats().unrecorded).toBe(1);
+});
+
+test('a recording that vanished before it could be indexed is indexed as missing, and counted', async () => {
+  const files = new RecordingFiles({ root: dir });
+  const indexer = new RecordingIndexer({ files, store, logger: quiet });
+  await indexer.index({
+    callId: 'call-gone',
+    path: join(dir, '2026-11-22', 'call-gone.wav'),
+    recordMs: 5000,
+    at: '2026-11-22T01:00:00.000Z',
+  });
+  expect(indexer.stats()).toMatchObject({ missing: 1, indexed: 0 });
+  const { rows } = await pglite.query<{ missing: boolean; duration_ms: number }>(
+    "SELECT missing, duration_ms FROM recordings WHERE call_id = 'call-gone'",
+  );
+  expect(rows).toEqual([{ missing: true, duration_ms: 5000 }]);
+  // A path outside the recordings directory is refused, not indexed.
+  await indexer.index({
+    callId: 'call-evil',
+    path: '/etc/hostname',
+    recordMs: 1,
+    at: '2026-11-22T01:00:00.000Z',
+  });
+  expect(indexer.stats().refused).toBe(1);
 });

@@ -29,6 +29,8 @@ export type CallServiceStats = {
   routed: number;
   routeFailures: number;
   eventsHandled: number;
+  /** Inbound calls the switch answered but never reported a recording for (it could not open the file). */
+  unrecorded: number;
 };
 
 /** Flags a call-taker should notice at a glance; the PWA translates the codes. */
@@ -73,7 +75,10 @@ export class CallService implements Service {
     routed: 0,
     routeFailures: 0,
     eventsHandled: 0,
+    unrecorded: 0,
   };
+  /** Calls whose RECORD_START arrived: every inbound call is recorded by the dialplan, or something is wrong. */
+  readonly #recording = new Set<string>();
   readonly #defaultAreaCode: string | undefined;
   #pending = new Set<Promise<unknown>>();
   /** Each live call's history lookup, for routing by the caller's known county. */
@@ -155,6 +160,9 @@ export class CallService implements Service {
           break;
       }
     }
+    if (event.name === 'RECORD_START' && event.headers['Unique-ID'] !== undefined) {
+      this.#recording.add(event.headers['Unique-ID']);
+    }
     if (event.name === 'CHANNEL_HANGUP_COMPLETE') this.#track(this.#hangup({ event }));
     else if (event.name === 'CHANNEL_ANSWER') this.#track(this.#recordOutbound({ event }));
     else if (event.name === 'RECORD_STOP') this.#track(this.#recordingStopped({ event }));
@@ -218,7 +226,17 @@ export class CallService implements Service {
       this.#stats.legsMerged += 1;
       return;
     }
-    await this.#saveRecord({ record: result.record });
+    const { record } = result;
+    const recorded = this.#recording.delete(record.id);
+    // The dialplan records every inbound call it answers; no RECORD_START means the switch could not open
+    // the file (full disk, permissions). The call keeps its record; the gap is counted and shown in /healthz.
+    if (!recorded && record.direction === 'inbound' && record.answeredAt !== null) {
+      this.#stats.unrecorded += 1;
+      this.#logger.error(
+        `calls: ${record.id} was answered but not recorded (full disk or unwritable recordings?)`,
+      );
+    }
+    await this.#saveRecord({ record });
   }
 
   async #saveRecord(options: { record: CallRecord }): Promise<void> {

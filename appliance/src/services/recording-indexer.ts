@@ -38,7 +38,8 @@ export class RecordingIndexer {
       facts = await this.#files.inspect({ path });
     } catch (error) {
       const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-      if (code !== 'ENOENT') {
+      // ENOTDIR: the day's folder could not be made (a file in its place, a full disk): no recording.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
         this.#stats.refused += 1;
         this.#logger.error(
           `recordings: not indexing ${JSON.stringify(path.slice(0, 200))} for ${callId}`,

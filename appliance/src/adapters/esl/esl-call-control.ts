@@ -1,4 +1,5 @@
-import { FreeSwitchClient, FreeSwitchError, type FreeSwitchResponse } from 'esl';
+import { Socket } from 'node:net';
+import { FreeSwitchError, FreeSwitchResponse } from 'esl';
 import type {
   CallControl,
   SwitchEvent,
@@ -30,6 +31,15 @@ const CUSTOM_SUBCLASSES = ['callcenter::info'] as const;
 const DEFAULT_SILENCE_LIMIT_MS = 65_000;
 const DEFAULT_API_TIMEOUT_MS = 10_000;
 const DEFAULT_BGAPI_TIMEOUT_MS = 90_000;
+const AUTH_TIMEOUT_MS = 20_000;
+/**
+ * The esl parser buffers a frame until its Content-Length has arrived. A real event is 5–10 KB; this many
+ * bytes without one complete event means garbage or a hostile Content-Length, so the link is dropped
+ * before it can fill memory.
+ */
+export const MAX_BYTES_WITHOUT_EVENT = 16 * 1024 * 1024;
+const RECONNECT_MIN_MS = 200;
+const RECONNECT_MAX_MS = 30_000;
 
 export type EslCallControlOptions = {
   host: string;
@@ -39,18 +49,20 @@ export type EslCallControlOptions = {
   logger: Logger;
   /** Reconnect when nothing (not even a HEARTBEAT) has arrived for this long. */
   silenceLimitMs?: number;
+  maxBytesWithoutEvent?: number;
 };
 
 /**
- * CallControl over the FreeSWITCH Event Socket with the `esl` client (11.2.1). The client reconnects by
- * itself (200 ms, growing while the switch refuses); this adapter subscribes again after every connection,
- * notices a restarted switch by its new Core-UUID, and replaces a link that has gone silent.
+ * CallControl over the FreeSWITCH Event Socket with the `esl` client (11.2.1): its protocol layer
+ * (`FreeSwitchResponse`) on a socket this adapter owns, so that it can reconnect with exponential backoff
+ * and jitter (reset once connected), subscribe again after every connection, notice a restarted switch by
+ * its new Core-UUID, drop a link that has gone silent, and cap what a hostile peer can make it buffer.
  *
  * Events are taken as `event json`: esl 11.2.1 does not URL-decode plain events.
  */
 export class EslCallControl implements CallControl {
   readonly #options: EslCallControlOptions;
-  #client: FreeSwitchClient | undefined;
+  #socket: Socket | undefined;
   #call: FreeSwitchResponse | undefined;
   #listener: SwitchListener | undefined;
   #state: SwitchLinkState = 'stopped';
@@ -60,7 +72,11 @@ export class EslCallControl implements CallControl {
   #reconnects = 0;
   #eventsReceived = 0;
   #eventsRejected = 0;
+  #bytesWithoutEvent = 0;
+  #attempt = 0;
+  #lastError: string | undefined;
   #watchdog: NodeJS.Timeout | undefined;
+  #retry: NodeJS.Timeout | undefined;
 
   constructor(options: EslCallControlOptions) {
     this.#options = options;
@@ -81,23 +97,19 @@ export class EslCallControl implements CallControl {
       reconnects: this.#reconnects,
       eventsReceived: this.#eventsReceived,
       eventsRejected: this.#eventsRejected,
+      lastError: this.#lastError,
     };
   }
 
   start(): Promise<void> {
     if (this.#state !== 'stopped') return Promise.resolve();
     this.#state = 'connecting';
-    this.#openClient();
+    this.#connect();
     const limit = this.#options.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
     this.#watchdog = setInterval(
       () => {
         if (this.#state !== 'connected' || Date.now() - this.#lastEventAt < limit) return;
-        this.#options.logger.error(
-          `switch: nothing from ${this.status().address} for ${Math.round(limit / 1000)} s; reconnecting`,
-        );
-        this.#closeClient();
-        this.#state = 'connecting';
-        this.#openClient();
+        this.#drop(`nothing from the switch for ${Math.round(limit / 1000)} s`);
       },
       Math.min(limit, 5_000),
     );
@@ -107,8 +119,12 @@ export class EslCallControl implements CallControl {
 
   stop(): Promise<void> {
     clearInterval(this.#watchdog);
-    this.#closeClient();
+    clearTimeout(this.#retry);
     this.#state = 'stopped';
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#call = undefined;
+    socket?.destroy();
     return Promise.resolve();
   }
 
@@ -152,76 +168,112 @@ export class EslCallControl implements CallControl {
     return this.#call;
   }
 
-  #openClient(): void {
+  #connect(): void {
     const { logger } = this.#options;
-    const client = new FreeSwitchClient({
-      host: this.#options.host,
-      port: this.#options.port,
-      password: this.#options.password,
-      // The client logs every frame at debug level; only its errors matter to an operator.
-      logger: {
-        debug: () => undefined,
-        info: () => undefined,
-        error: (message) => logger.error(`switch: ${message}`),
-      },
+    const socket = new Socket();
+    // The client logs every frame at debug level; only its errors matter to an operator.
+    const call = new FreeSwitchResponse(socket, {
+      debug: () => undefined,
+      info: () => undefined,
+      error: () => undefined,
     });
-    this.#client = client;
-    client.on('connect', (call) => {
-      if (this.#client !== client) return;
-      void this.#subscribe(call);
+    this.#socket = socket;
+    this.#bytesWithoutEvent = 0;
+    const limit = this.#options.maxBytesWithoutEvent ?? MAX_BYTES_WITHOUT_EVENT;
+    socket.on('data', (chunk: Buffer) => {
+      this.#bytesWithoutEvent += chunk.length;
+      if (this.#bytesWithoutEvent > limit && this.#socket === socket) {
+        this.#drop(`${this.#bytesWithoutEvent} bytes from the switch without one complete event (garbage?)`);
+      }
     });
-    client.on('reconnecting', () => {
-      if (this.#client !== client) return;
-      if (this.#state === 'connected') logger.error(`switch: lost the link to ${this.status().address}`);
-      this.#state = 'disconnected';
+    socket.on('error', (error) => {
+      this.#lastError = error.message;
+    });
+    socket.once('close', () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
       this.#call = undefined;
+      if (this.#state === 'connected') logger.error(`switch: lost the link to ${this.status().address}`);
+      if (this.#state === 'stopped') return;
+      this.#state = 'disconnected';
+      this.#scheduleReconnect();
     });
-    client.on('error', () => {
-      // Logged by the client; a failed auth ends in a closed socket and a reconnect.
+    socket.once('connect', () => {
+      void this.#open({ socket, call });
     });
-    client.connect();
+    socket.connect({ host: this.#options.host, port: this.#options.port });
   }
 
-  #closeClient(): void {
-    this.#client?.end();
-    this.#client = undefined;
-    this.#call = undefined;
+  async #open(options: { socket: Socket; call: FreeSwitchResponse }): Promise<void> {
+    const { socket, call } = options;
+    try {
+      await call.onceAsync('freeswitch_auth_request', AUTH_TIMEOUT_MS, 'the auth request');
+      try {
+        await call.auth(this.#options.password);
+      } catch {
+        throw new Error('the switch refused the Event Socket password (ESL_PASSWORD)');
+      }
+      call.auto_cleanup();
+      await this.#subscribe(call);
+    } catch (error) {
+      if (this.#socket !== socket) return;
+      this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#options.logger.error(`switch: ${this.status().address}: ${this.#lastError}`);
+      socket.destroy();
+    }
+  }
+
+  #scheduleReconnect(): void {
+    // Exponential with ±20 % jitter, so that appliances restarted together do not reconnect in step.
+    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.#attempt);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.#attempt += 1;
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      if (this.#state !== 'stopped') this.#connect();
+    }, delay);
+    this.#retry.unref();
+  }
+
+  #drop(reason: string): void {
+    this.#options.logger.error(`switch: ${reason}; reconnecting`);
+    this.#lastError = reason;
+    this.#socket?.destroy();
   }
 
   async #subscribe(call: FreeSwitchResponse): Promise<void> {
-    const { logger } = this.#options;
     for (const name of [...SUBSCRIBED_EVENTS, 'CUSTOM'] as const) {
       call.on(name, (data: { body: unknown }) => this.#receive(data.body));
     }
     for (const name of ['error.invalid-json', 'error.missing-event-name', 'error.unhandled-content-type']) {
       call.on(name as 'error.invalid-json', () => {
+        this.#bytesWithoutEvent = 0;
         this.#eventsRejected += 1;
       });
     }
-    try {
-      await call.send(`event json ${SUBSCRIBED_EVENTS.join(' ')} CUSTOM ${CUSTOM_SUBCLASSES.join(' ')}`);
-      // Any event carries the Core-UUID; a background `status` is the cheapest way to get one now.
-      const job = await call.bgapi('status', DEFAULT_API_TIMEOUT_MS);
-      const coreUuid = readHeader(job.body, 'Core-UUID');
-      const restarted = this.#coreUuid !== undefined && coreUuid !== undefined && coreUuid !== this.#coreUuid;
-      if (this.#connectedAt !== undefined) this.#reconnects += 1;
-      this.#coreUuid = coreUuid ?? this.#coreUuid;
-      this.#call = call;
-      this.#state = 'connected';
-      this.#connectedAt = new Date().toISOString();
-      this.#lastEventAt = Date.now();
-      logger.info(
-        `switch: connected to ${this.status().address} (${this.#options.kind}, Core-UUID ${coreUuid ?? '?'})` +
-          (restarted ? ': the switch restarted' : ''),
-      );
-      this.#listener?.onConnected({ coreUuid, restarted });
-    } catch (error) {
-      logger.error(`switch: subscribing at ${this.status().address} failed`, error);
-    }
+    await call.send(`event json ${SUBSCRIBED_EVENTS.join(' ')} CUSTOM ${CUSTOM_SUBCLASSES.join(' ')}`);
+    // Any event carries the Core-UUID; a background `status` is the cheapest way to get one now.
+    const job = await call.bgapi('status', DEFAULT_API_TIMEOUT_MS);
+    const coreUuid = readHeader(job.body, 'Core-UUID');
+    const restarted = this.#coreUuid !== undefined && coreUuid !== undefined && coreUuid !== this.#coreUuid;
+    if (this.#connectedAt !== undefined) this.#reconnects += 1;
+    this.#coreUuid = coreUuid ?? this.#coreUuid;
+    this.#call = call;
+    this.#state = 'connected';
+    this.#attempt = 0;
+    this.#lastError = undefined;
+    this.#connectedAt = new Date().toISOString();
+    this.#lastEventAt = Date.now();
+    this.#options.logger.info(
+      `switch: connected to ${this.status().address} (${this.#options.kind}, Core-UUID ${coreUuid ?? '?'})` +
+        (restarted ? ': the switch restarted' : ''),
+    );
+    this.#listener?.onConnected({ coreUuid, restarted });
   }
 
   #receive(body: unknown): void {
     this.#lastEventAt = Date.now();
+    this.#bytesWithoutEvent = 0;
     const event = toSwitchEvent(body);
     if (event === undefined) {
       this.#eventsRejected += 1;

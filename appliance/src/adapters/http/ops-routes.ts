@@ -13,10 +13,18 @@ export type HealthReport = {
     address: string;
     coreUuid: string | undefined;
     lastEventAt: string | undefined;
+    lastError: string | undefined;
   };
   hub: { configured: boolean; connected: boolean };
   database: { state: HealthState; latencyMs: number | null; error?: string };
-  recordings: { state: HealthState; dir: string; freeBytes: number | null; missing: number; refused: number };
+  recordings: {
+    state: HealthState;
+    dir: string;
+    freeBytes: number | null;
+    missing: number;
+    refused: number;
+    unrecordedCalls: number;
+  };
   /** Plain-language problems, for the technician (zh first). */
   problems: string[];
 };
