@@ -10,6 +10,11 @@ import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Hono } from 'hono';
 import { RecordingFiles } from './adapters/files/recording-files';
+import { mountSmsRoutes } from './adapters/http/sms-routes';
+import { PgliteSmsStore } from './adapters/pglite/pglite-sms-store';
+import { GatewaySmsSender } from './adapters/sms/gateway-sms-sender';
+import { SwitchSmsSender } from './adapters/sms/switch-sms-sender';
+import { SmsService } from './services/sms-service';
 import { EslCallControl } from './adapters/esl/esl-call-control';
 import { mountOpsRoutes, type HealthReport, type MetricSample } from './adapters/http/ops-routes';
 import { mountTelephonyRoutes } from './adapters/http/telephony-routes';
@@ -169,7 +174,19 @@ export async function composeTelephony(options: {
     snapshot,
     logger,
   });
+  const sms = new SmsService({
+    store: new PgliteSmsStore({ db: store.db }),
+    publisher: consoles,
+    logger,
+    gatewaySender: config.sms.gateway === undefined ? undefined : new GatewaySmsSender(config.sms.gateway),
+    switchSender:
+      config.sms.switch === undefined ? undefined : new SwitchSmsSender({ control, ...config.sms.switch }),
+    webhookToken: config.sms.webhookToken,
+    defaultAreaCode: config.county.areaCode ?? undefined,
+    ownNumbers: config.sms.ownNumbers,
+  });
   const calls = new CallService({
+    sms,
     control,
     store,
     lookup: new PgliteCallerLookup({ db: store.db, calls: store }),
@@ -181,7 +198,8 @@ export async function composeTelephony(options: {
     recordingPath: ({ callId, at }) => join(recordingsDir, at.toISOString().slice(0, 10), `${callId}.wav`),
   });
   const callService = calls;
-  services.push(consoles, callService, retention);
+  // Stopped in reverse: SMS writes still pending drain after the switch link has stopped.
+  services.push({ start: () => Promise.resolve(), stop: () => sms.idle() }, consoles, callService, retention);
 
   const health = async (): Promise<HealthReport> => {
     const problems: string[] = [];
@@ -332,6 +350,40 @@ export async function composeTelephony(options: {
         labels: { status },
       });
     }
+    const smsStats = sms.stats();
+    samples.push(
+      {
+        name: 'jz_sms_received_total',
+        help: 'SMS received (switch and gateway), each stored once',
+        value: smsStats.received,
+      },
+      {
+        name: 'jz_sms_duplicates_total',
+        help: 'SMS delivered again and not stored again',
+        value: smsStats.duplicates,
+      },
+      {
+        name: 'jz_sms_ignored_total',
+        help: 'MESSAGE events that were not a citizen SMS',
+        value: smsStats.ignored,
+      },
+      {
+        name: 'jz_sms_webhook_refused_total',
+        help: 'webhook calls refused (token or body)',
+        value: smsStats.webhookRefused,
+      },
+      {
+        name: 'jz_sms_replies_sent_total',
+        help: 'SMS replies accepted by the sender',
+        value: smsStats.repliesSent,
+      },
+      {
+        name: 'jz_sms_replies_failed_total',
+        help: 'SMS replies the sender refused',
+        value: smsStats.repliesFailed,
+      },
+      { name: 'jz_sms_inbox_new', help: 'SMS waiting in the inbox', value: await sms.inboxSize() },
+    );
     if (disk !== undefined) {
       samples.push({
         name: 'jz_recordings_disk_free_bytes',
@@ -366,6 +418,7 @@ export async function composeTelephony(options: {
           callerIdNumber: provisioning?.carrier.outboundCallerId,
         },
       });
+      mountSmsRoutes({ app, sms, authenticate: (token) => auth.authenticate({ token }) });
       mountOpsRoutes({ app, health, metrics });
     },
   };

@@ -39,6 +39,7 @@ test('defaults to 杭州市西湖区 on loopback port 8080 with a per-county dat
     switch: { kind: 'simulator', scenario: undefined },
     bootstrapAdminPassword: undefined,
     provisioningFile: undefined,
+    sms: { webhookToken: undefined, gateway: undefined, switch: undefined, ownNumbers: [] },
     tls: undefined,
     hub: undefined,
     adminToken: undefined,
@@ -83,6 +84,28 @@ test('TLS_CERT_FILE and TLS_KEY_FILE turn HTTPS on (port 8443 unless HTTPS_PORT)
   });
   expect(invalidField({ env: { TLS_CERT_FILE: '/etc/jz/server.crt' } })).toBe('TLS_KEY_FILE');
   expect(invalidField({ env: { TLS_KEY_FILE: '/etc/jz/server.key' } })).toBe('TLS_CERT_FILE');
+});
+
+test('SMS: gateway URL and token go together, switch from and to go together, own numbers are known', () => {
+  const config = parseApplianceConfig({
+    env: {
+      SMS_GATEWAY_URL: 'https://sms.carrier.example/v1/send',
+      SMS_GATEWAY_TOKEN: 'gateway-token-1',
+      SMS_GATEWAY_FROM: '12345',
+      SMS_SWITCH_FROM: '10690001@jz.example',
+      SMS_SWITCH_TO: 'external/{number}@sms.carrier.example',
+    },
+  });
+  expect(config.sms.ownNumbers).toEqual(['12345', '10690001']);
+  expect(config.sms.gateway?.url).toBe('https://sms.carrier.example/v1/send');
+  expect(invalidField({ env: { SMS_GATEWAY_URL: 'https://sms.example' } })).toBe('SMS_GATEWAY_TOKEN');
+  expect(invalidField({ env: { SMS_SWITCH_TO: 'external/{number}@x' } })).toBe('SMS_SWITCH_FROM');
+  expect(invalidField({ env: { SMS_SWITCH_FROM: 'a|b', SMS_SWITCH_TO: 'x/{number}' } })).toBe(
+    'SMS_SWITCH_FROM',
+  );
+  expect(catchError({ env: { SMS_GATEWAY_TOKEN: 'has space inside' } }).message).not.toContain(
+    'space inside',
+  );
 });
 
 test('secrets are never echoed in errors', () => {

@@ -28,6 +28,12 @@ export const ApplianceEnv = {
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
   tlsCaFile: 'TLS_CA_FILE',
+  smsWebhookToken: 'SMS_WEBHOOK_TOKEN',
+  smsGatewayUrl: 'SMS_GATEWAY_URL',
+  smsGatewayToken: 'SMS_GATEWAY_TOKEN',
+  smsGatewayFrom: 'SMS_GATEWAY_FROM',
+  smsSwitchFrom: 'SMS_SWITCH_FROM',
+  smsSwitchTo: 'SMS_SWITCH_TO',
 } as const;
 /** Names a JSON file of settings, read before the environment (which wins). */
 export const CONFIG_FILE_ENV = 'CONFIG_FILE';
@@ -144,6 +150,57 @@ const adminTokenSchema = z
   .max(200, 'must be at most 200 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+const smsGatewayUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .transform((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a URL such as https://sms.carrier.example/v1/send' });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must start with http:// or https://' });
+      return z.NEVER;
+    }
+    // The token travels in a header; credentials in the URL would end up in logs.
+    if (url.username !== '' || url.password !== '' || url.hash !== '') {
+      ctx.addIssue({ code: 'custom', message: 'must not carry credentials or a fragment' });
+      return z.NEVER;
+    }
+    return url.toString();
+  });
+const smsGatewayTokenSchema = z
+  .string()
+  .trim()
+  .min(8, 'must be at least 8 characters')
+  .max(500, 'must be at most 500 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const smsSenderIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z]{1,20}$/, 'must be 1–20 letters or digits, e.g. 12345');
+// Fields of `api chat`: a |, quote, backslash or space would change the command.
+const smsSwitchFromSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9+_.~-]{1,64}(?:@[A-Za-z0-9.:-]{1,200})?$/,
+    'must be user@host, e.g. 12345@county.example',
+  );
+const smsSwitchToSchema = z
+  .string()
+  .trim()
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[A-Za-z0-9+_.~!$*=,;:@/{}-]+$/, 'must be an address without spaces, quotes or |')
+  .refine(
+    (to) => to.includes('{number}'),
+    'must contain {number}, e.g. external/{number}@sms.carrier.example',
+  );
+
 const reconnectMaxSchema = z
   .string()
   .trim()
@@ -200,6 +257,13 @@ export const applianceConfigSchema = z
     tlsCertFile: dataDirSchema.optional(),
     tlsKeyFile: dataDirSchema.optional(),
     tlsCaFile: dataDirSchema.optional(),
+    /** Unset: the carrier webhook (POST /api/sms/inbound) is off. */
+    smsWebhookToken: adminTokenSchema.optional(),
+    smsGatewayUrl: smsGatewayUrlSchema.optional(),
+    smsGatewayToken: smsGatewayTokenSchema.optional(),
+    smsGatewayFrom: smsSenderIdSchema.optional(),
+    smsSwitchFrom: smsSwitchFromSchema.optional(),
+    smsSwitchTo: smsSwitchToSchema.optional(),
   })
   .superRefine((input, ctx) => {
     if ((input.tlsCertFile === undefined) !== (input.tlsKeyFile === undefined)) {
@@ -207,6 +271,20 @@ export const applianceConfigSchema = z
         code: 'custom',
         path: [input.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'],
         message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+      });
+    }
+    if ((input.smsGatewayUrl === undefined) !== (input.smsGatewayToken === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [input.smsGatewayUrl === undefined ? 'smsGatewayUrl' : 'smsGatewayToken'],
+        message: 'SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN go together',
+      });
+    }
+    if ((input.smsSwitchFrom === undefined) !== (input.smsSwitchTo === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [input.smsSwitchFrom === undefined ? 'smsSwitchFrom' : 'smsSwitchTo'],
+        message: 'SMS_SWITCH_FROM and SMS_SWITCH_TO go together',
       });
     }
     if (input.eslHost === undefined) return;
@@ -246,6 +324,12 @@ export const applianceConfigSchema = z
       tlsCertFile,
       tlsKeyFile,
       tlsCaFile,
+      smsWebhookToken,
+      smsGatewayUrl,
+      smsGatewayToken,
+      smsGatewayFrom,
+      smsSwitchFrom,
+      smsSwitchTo,
     }) => {
       const dataDir = givenDataDir ?? `./data/${county.code}`;
       return {
@@ -265,6 +349,21 @@ export const applianceConfigSchema = z
               } as const),
         bootstrapAdminPassword,
         provisioningFile,
+        sms: {
+          webhookToken: smsWebhookToken,
+          gateway:
+            smsGatewayUrl === undefined || smsGatewayToken === undefined
+              ? undefined
+              : { url: smsGatewayUrl, token: smsGatewayToken, from: smsGatewayFrom },
+          switch:
+            smsSwitchFrom === undefined || smsSwitchTo === undefined
+              ? undefined
+              : { from: smsSwitchFrom, to: smsSwitchTo },
+          // A MESSAGE from one of our own numbers is an echo of a reply, never a demand.
+          ownNumbers: [smsGatewayFrom, smsSwitchFrom?.split('@')[0]].filter(
+            (n): n is string => n !== undefined && n !== '',
+          ),
+        },
         tls:
           tlsCertFile === undefined || tlsKeyFile === undefined
             ? undefined
@@ -310,10 +409,18 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
   tlsCertFile: ApplianceEnv.tlsCertFile,
   tlsKeyFile: ApplianceEnv.tlsKeyFile,
   tlsCaFile: ApplianceEnv.tlsCaFile,
+  smsWebhookToken: ApplianceEnv.smsWebhookToken,
+  smsGatewayUrl: ApplianceEnv.smsGatewayUrl,
+  smsGatewayToken: ApplianceEnv.smsGatewayToken,
+  smsGatewayFrom: ApplianceEnv.smsGatewayFrom,
+  smsSwitchFrom: ApplianceEnv.smsSwitchFrom,
+  smsSwitchTo: ApplianceEnv.smsSwitchTo,
 };
 
 /** Variables whose value must never be echoed back in an error message. */
 const secretKeys: ReadonlySet<string> = new Set([
+  'smsWebhookToken',
+  'smsGatewayToken',
   'hubAdminToken',
   'adminToken',
   'eslPassword',

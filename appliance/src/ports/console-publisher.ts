@@ -1,6 +1,7 @@
 import type { AgentState, LiveCall } from '../domain/calls/live-calls';
 import type { CallerHistory } from './caller-lookup';
 import type { StoredCall } from './call-store';
+import type { SmsConsoleMessage } from './sms-store';
 
 /** The caller as a screen shows them: never the full number unless the seat asks for it. */
 export type ScreenPopCaller = {
@@ -29,7 +30,8 @@ export type ConsoleMessage =
   | { type: 'agent'; agent: AgentState }
   | { type: 'switch'; state: string; kind: string; restarted: boolean }
   /** An outbound call the console asked for: placed (the seat answered) or not, and why. */
-  | { type: 'dial-result'; callId: string; ok: boolean; reason: string | null };
+  | { type: 'dial-result'; callId: string; ok: boolean; reason: string | null }
+  | SmsConsoleMessage;
 
 export interface ConsolePublisher {
   publish(options: { message: ConsoleMessage }): void;

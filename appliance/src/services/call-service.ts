@@ -85,6 +85,7 @@ export class CallService implements Service {
   readonly #histories = new Map<string, Promise<CallerHistory | null>>();
   readonly #routed = new Set<string>();
   readonly #recordingPath: ((options: { callId: string; at: Date }) => string) | undefined;
+  readonly #sms: { handle(options: { event: SwitchEvent }): void } | undefined;
   /** Observers of screen pops (the benchmark measures CHANNEL_CREATE → publish). */
   onScreenPop: ((options: { callId: string; lookupMs: number }) => void) | undefined;
 
@@ -97,6 +98,8 @@ export class CallService implements Service {
     logger: Logger;
     defaultAreaCode?: string | undefined;
     route?: RouteCall | undefined;
+    /** Demands arriving by SMS as the switch's MESSAGE events. */
+    sms?: { handle(options: { event: SwitchEvent }): void } | undefined;
     /** Where an outbound call's recording goes (the switch records inbound calls in its dialplan). */
     recordingPath?: ((options: { callId: string; at: Date }) => string) | undefined;
     now?: () => Date;
@@ -111,6 +114,7 @@ export class CallService implements Service {
     this.#now = options.now ?? (() => new Date());
     this.#defaultAreaCode = options.defaultAreaCode;
     this.#recordingPath = options.recordingPath;
+    this.#sms = options.sms;
     this.live = new LiveCalls({ defaultAreaCode: options.defaultAreaCode });
     this.#control.listen({
       onEvent: (event) => this.handle({ event }),
@@ -140,6 +144,10 @@ export class CallService implements Service {
   handle(options: { event: SwitchEvent }): void {
     const { event } = options;
     this.#stats.eventsHandled += 1;
+    if (event.name === 'MESSAGE') {
+      this.#sms?.handle({ event });
+      return;
+    }
     const receivedAt = this.#now().toISOString();
     for (const change of this.live.apply({ ...event, receivedAt })) {
       switch (change.type) {

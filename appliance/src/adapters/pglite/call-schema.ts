@@ -121,6 +121,12 @@ export const smsMessages = pgTable(
     orderId: text('order_id'),
     /** The carrier's or the switch's own id, so a redelivered message is stored once. */
     externalId: text('external_id').unique(),
+    /** Inbound: who marked it handled. Outbound: who wrote the reply. */
+    handledBy: text('handled_by'),
+    /** Inbound: when it was handled. Outbound: when the sender accepted or refused it. */
+    handledAt: epochMs('handled_at'),
+    /** Outbound: why the sender refused it (status `failed`). */
+    error: text('error'),
   },
   (t) => [index('sms_phone_idx').on(t.phone, t.at), index('sms_status_idx').on(t.status, t.at)],
 );
@@ -164,8 +170,12 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_username_idx ON sessions (username);
 CREATE TABLE IF NOT EXISTS sms_messages (
   id text PRIMARY KEY, direction text NOT NULL, phone text, phone_raw text NOT NULL, body text NOT NULL,
-  channel text NOT NULL, at bigint NOT NULL, status text NOT NULL, order_id text, external_id text UNIQUE
+  channel text NOT NULL, at bigint NOT NULL, status text NOT NULL, order_id text, external_id text UNIQUE,
+  handled_by text, handled_at bigint, error text
 );
+ALTER TABLE sms_messages ADD COLUMN IF NOT EXISTS handled_by text;
+ALTER TABLE sms_messages ADD COLUMN IF NOT EXISTS handled_at bigint;
+ALTER TABLE sms_messages ADD COLUMN IF NOT EXISTS error text;
 CREATE INDEX IF NOT EXISTS sms_phone_idx ON sms_messages (phone, at);
 CREATE INDEX IF NOT EXISTS sms_status_idx ON sms_messages (status, at)
 `;
