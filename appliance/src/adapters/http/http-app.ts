@@ -74,6 +74,56 @@ export const ENDPOINTS = [
     path: '/api/records/:recordId',
     description: 'admin: one record: accepted state, proposals, log',
   },
+  {
+    method: 'GET',
+    path: '/healthz',
+    description: 'the switch, hub, database and recordings, with problems in words',
+  },
+  { method: 'GET', path: '/metrics', description: 'Prometheus metrics' },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    description: 'JSON {username, password} → {token}; the rest take Bearer',
+  },
+  {
+    method: 'GET',
+    path: '/api/calls?phone=…',
+    description: 'a caller’s call records, newest first, any form of the number',
+  },
+  { method: 'GET', path: '/api/calls/live', description: 'calls in progress and the seats’ states' },
+  {
+    method: 'GET',
+    path: '/api/calls/figures?date=2026-11-29',
+    description: 'supervisor: queue figures of a day',
+  },
+  {
+    method: 'POST',
+    path: '/api/calls/dial',
+    description: 'JSON {phone, kind, orderId?}: a return visit or callback',
+  },
+  {
+    method: 'POST',
+    path: '/api/calls/:callId/answer',
+    description: 'training: answer the seat phone ringing',
+  },
+  {
+    method: 'POST',
+    path: '/api/seat/status',
+    description: 'JSON {status}: available, break, wrap_up, logged_out',
+  },
+  { method: 'GET', path: '/api/callbacks', description: 'missed and abandoned calls to call back' },
+  {
+    method: 'GET',
+    path: '/api/recordings/:id',
+    description: 'audio/wav, with Range; every listen is logged',
+  },
+  { method: 'GET', path: '/api/sms?status=new', description: 'the SMS inbox' },
+  {
+    method: 'POST',
+    path: '/api/sms/inbound',
+    description: 'the carrier SMS gateway’s webhook (its own token)',
+  },
+  { method: 'WS', path: '/ws/console?token=…', description: 'screen pops and live calls for the consoles' },
   { method: 'WS', path: '/sync?token=…', description: 'the bulk sync protocol for the county’s PWAs' },
   {
     method: 'WS',

@@ -274,6 +274,18 @@ test('a recording streams with Range support, and every listen is in the access 
     ['seat1', `bytes=${wav.length}-`],
   ]);
 
+  // Evidence in a dispute: only a supervisor may hold it, and retention then never purges it.
+  expect(
+    (await post({ path: `/api/recordings/${id}/dispute`, body: { disputed: true }, token })).status,
+  ).toBe(403);
+  const held = await post({
+    path: `/api/recordings/${id}/dispute`,
+    body: { disputed: true },
+    token: supervisorToken,
+  });
+  expect(held.status).toBe(200);
+  expect((await store.getRecording({ id }))?.disputed).toBe(true);
+
   // A file that vanished from disk: 404 naming why, and the index remembers it.
   await rm(path);
   const gone = await get({ path: `/api/recordings/${id}`, token });

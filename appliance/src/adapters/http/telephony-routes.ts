@@ -37,6 +37,8 @@ const dialSchema = z.strictObject({
   orderId: recordIdSchema.optional(),
 });
 
+const disputeSchema = z.strictObject({ disputed: z.boolean() });
+
 const seatStatusSchema = z.strictObject({
   status: z.enum(['available', 'break', 'wrap_up', 'logged_out']),
 });
@@ -320,6 +322,24 @@ export function mountTelephonyRoutes(options: { app: Hono } & TelephonyRoutesOpt
         ? null
         : (Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>);
     return new Response(body, { status: range === undefined ? 200 : 206, headers });
+  });
+
+  // A complaint or dispute holds its recordings as evidence: retention never purges them while disputed.
+  app.post('/api/recordings/:id/dispute', async (c) => {
+    await requireSupervisor(c);
+    const body = disputeSchema.safeParse(await readJsonBody(c));
+    if (!body.success) throw bodyIssue(body.error);
+    const id = c.req.param('id').slice(0, 64);
+    const recording = await store.getRecording({ id });
+    if (recording === undefined) {
+      throw new DomainError({
+        code: DomainErrorCode.notFound,
+        field: 'id',
+        message: 'id: no such recording',
+      });
+    }
+    await store.markRecording({ id, disputed: body.data.disputed });
+    return c.json({ id, disputed: body.data.disputed });
   });
 
   app.get('/api/recordings/:id/access', async (c) => {

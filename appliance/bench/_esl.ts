@@ -1,0 +1,11 @@
+import { EslCallControl } from '../src/adapters/esl/esl-call-control';
+import { WorldProcess } from './lib/world-handle';
+const world = await WorldProcess.start({ password: 'bench-esl-password', agents: 150, ringMs: 1000, recordingsDir: '/tmp/jz-rec-test' });
+console.log('port', world.port);
+const control = new EslCallControl({ host: '127.0.0.1', port: world.port, password: 'bench-esl-password', kind: 'freeswitch', logger: { info: (...a) => console.log('info', ...a), error: (...a) => console.log('error', ...a) } });
+control.listen({ onEvent: () => undefined, onConnected: (o) => console.log('connected', o) });
+await control.start();
+for (let i = 0; i < 50 && control.status().state !== 'connected'; i++) await new Promise((r) => setTimeout(r, 200));
+console.log(control.status());
+await control.stop();
+await world.stop();
