@@ -8,6 +8,7 @@ import { createProjectionSchemaSql } from '@jiazheng/sync/projections';
 import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
 import type { PGlite } from '@electric-sql/pglite';
 import { PgliteCallStore } from '../../src/adapters/pglite/pglite-call-store';
+import { DEFAULT_RETENTION } from '../../src/compose-telephony';
 import { normaliseCaller } from '../../src/domain/calls/call-record';
 import { buildPopulation, callerIdOf, type Population } from './population';
 import {
@@ -34,7 +35,7 @@ export type DatasetSpec = {
 };
 
 export const DATASET: DatasetSpec = {
-  version: 1,
+  version: 2,
   citizens: 200_000,
   calls: 1_000_000,
   orders: 300_000,
@@ -49,7 +50,7 @@ export type SeedReport = {
   /** The newest historical call ends here; the bench's own calls come after. */
   historyEndMs: number;
   seconds: number;
-  rows: { calls: number; recordings: number; callbacks: number; orders: number };
+  rows: { calls: number; recordings: number; purgedRecordings: number; callbacks: number; orders: number };
   /** Calls of the heaviest caller, of the 1,000th, and of the median citizen. */
   callsPerCitizen: { top: number; rank1000: number; median: number; withoutCalls: number };
   diskBytes?: number;
@@ -205,12 +206,17 @@ async function seedCalls(options: {
   spec: DatasetSpec;
   callsPerCitizen: Int32Array;
   log: Log;
-}): Promise<{ calls: number; recordings: number; callbacks: number }> {
+}): Promise<{ calls: number; recordings: number; purgedRecordings: number; callbacks: number }> {
   const { pglite, population, random, endMs, spec, log } = options;
   const picker = new WeightedPicker(population.weights);
   const starts = moments(random, spec.calls, endMs);
   const calls = new CopyBuffer(pglite, 'calls', CALL_COLUMNS);
-  const recordings = new CopyBuffer(pglite, 'recordings', RECORDING_COLUMNS);
+  // Every answered call was recorded (the dialplan records from the answer); written after the calls,
+  // once it is known which recordings the quota has purged since.
+  const recordingCalls: string[] = [];
+  const recordingStarted: number[] = [];
+  const recordingAnswered: number[] = [];
+  const recordingEnded: number[] = [];
   const callbacks = new CopyBuffer(pglite, 'callbacks', CALLBACK_COLUMNS);
   const t0 = performance.now();
   const sec = (ms: number) => Math.max(0, Math.floor(ms / 1000));
@@ -309,24 +315,86 @@ async function seedCalls(options: {
     }
     await calls.add(row);
     if (answeredAt !== null) {
-      const durationMs = endedAt - answeredAt;
-      const day = new Date(startedAt + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-      await recordings.add([
-        ulidAt(random, endedAt), id, `${RECORDINGS_ROOT}/${day}/${id}.wav`, 'call', durationMs,
-        44 + durationMs * 16, randomHex(random, 64), endedAt, random() < 0.001, null, false,
-      ]); // prettier-ignore
+      recordingCalls.push(id);
+      recordingStarted.push(startedAt);
+      recordingAnswered.push(answeredAt);
+      recordingEnded.push(endedAt);
     }
     if ((i + 1) % 100_000 === 0) {
       const s = (performance.now() - t0) / 1000;
-      log(
-        `seed: ${i + 1} calls (${recordings.rows} recordings, ${callbacks.rows} callbacks) in ${s.toFixed(0)} s`,
-      );
+      log(`seed: ${i + 1} calls (${callbacks.rows} callbacks) in ${s.toFixed(0)} s`);
     }
   }
   await calls.flush();
-  await recordings.flush();
   await callbacks.flush();
-  return { calls: calls.rows, recordings: recordings.rows, callbacks: callbacks.rows };
+  const recordings = await seedRecordings({
+    pglite,
+    random,
+    calls: recordingCalls,
+    started: recordingStarted,
+    answered: recordingAnswered,
+    ended: recordingEnded,
+  });
+  log(`seed: ${recordings.rows} recordings, ${recordings.purged} of them purged by the quota`);
+  return { calls: calls.rows, recordings: recordings.rows, purgedRecordings: recordings.purged, callbacks: callbacks.rows };
+}
+
+/**
+ * The recordings index as two years of the appliance's retention pass leave it: a recording is kept while
+ * the recordings made since it (itself included) fit the quota (DEFAULT_RETENTION: 200 GB, about seven
+ * weeks of this county's calls at 57.6 MB an hour); older ones were purged by the hourly pass that first
+ * found them over it. Recordings under dispute are never purged.
+ */
+async function seedRecordings(options: {
+  pglite: PGlite;
+  random: Random;
+  calls: string[];
+  started: number[];
+  answered: number[];
+  ended: number[];
+}): Promise<{ rows: number; purged: number }> {
+  const { random, calls, started, answered, ended } = options;
+  const count = calls.length;
+  const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => (ended[a] ?? 0) - (ended[b] ?? 0));
+  const bytes = (i: number) => 44 + ((ended[i] ?? 0) - (answered[i] ?? 0)) * 16;
+  const disputed = Array.from({ length: count }, () => random() < 0.001);
+  const purgedAt = new Float64Array(count).fill(Number.NaN);
+  // Two pointers over creation order: `sum` holds the bytes of recordings k … j (k the current one).
+  let j = -1;
+  let sum = 0;
+  for (let k = 0; k < count; k++) {
+    const at = order[k] ?? 0;
+    if (j < k) {
+      j = k;
+      sum = bytes(at);
+    }
+    while (sum <= DEFAULT_RETENTION.quotaBytes && j + 1 < count) {
+      j += 1;
+      sum += bytes(order[j] ?? 0);
+    }
+    if (sum > DEFAULT_RETENTION.quotaBytes && !disputed[at]) {
+      purgedAt[at] = Math.ceil((ended[order[j] ?? 0] ?? 0) / 3_600_000) * 3_600_000;
+    }
+    sum -= bytes(at);
+  }
+  const recordings = new CopyBuffer(options.pglite, 'recordings', RECORDING_COLUMNS);
+  let purged = 0;
+  for (let k = 0; k < count; k++) {
+    const at = order[k] ?? 0;
+    const id = calls[at] ?? '';
+    const endedAt = ended[at] ?? 0;
+    const durationMs = endedAt - (answered[at] ?? 0);
+    const day = new Date((started[at] ?? 0) + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+    const purgedTime = purgedAt[at] ?? Number.NaN;
+    if (!Number.isNaN(purgedTime)) purged += 1;
+    await recordings.add([
+      ulidAt(random, endedAt), id, `${RECORDINGS_ROOT}/${day}/${id}.wav`, 'call', durationMs,
+      bytes(at), randomHex(random, 64), endedAt, disputed[at] ?? false,
+      Number.isNaN(purgedTime) ? null : purgedTime, false,
+    ]); // prettier-ignore
+  }
+  await recordings.flush();
+  return { rows: recordings.rows, purged };
 }
 
 const ORDER_COLUMNS = [

@@ -78,7 +78,12 @@ export class WorldProcess {
     await this.#request({ op: 'console', url });
   }
 
-  place(options: { label: string; calls: PlannedCall[]; ratePerSecond: number }): Promise<PlaceResult> {
+  place(options: {
+    label: string;
+    calls: PlannedCall[];
+    ratePerSecond: number;
+    maxBacklog: number;
+  }): Promise<PlaceResult> {
     return this.#request({ op: 'place', ...options }) as Promise<PlaceResult>;
   }
 

@@ -43,6 +43,9 @@ const sim = new SwitchSimulator({
 const createdUs = new Map<string, number>();
 const popUs = new Map<string, number>();
 const placed = new Map<string, Array<{ uuid: string; placedUs: number }>>();
+let placedTotal = 0;
+/** The calls of the phase being placed, and how many of them have popped. */
+let phase: { uuids: Set<string>; pops: number } = { uuids: new Set(), pops: 0 };
 /** A real CHANNEL_EXECUTE_COMPLETE of an inbound call: the model for the burst's events. */
 let template: readonly EventHeader[] | undefined;
 
@@ -75,8 +78,10 @@ function connectConsole(url: string): Promise<void> {
       const at = wallUs();
       consoleMessages += 1;
       const message = JSON.parse(data.toString('utf8')) as { type: string; callId?: string };
-      if (message.type === 'screen-pop' && message.callId !== undefined && !popUs.has(message.callId))
+      if (message.type === 'screen-pop' && message.callId !== undefined && !popUs.has(message.callId)) {
         popUs.set(message.callId, at);
+        if (phase.uuids.has(message.callId)) phase.pops += 1;
+      }
       if (first) {
         first = false;
         resolve();
@@ -89,13 +94,17 @@ function connectConsole(url: string): Promise<void> {
   });
 }
 
-async function place(
-  label: string,
-  calls: readonly PlannedCall[],
-  ratePerSecond: number,
-): Promise<PlaceResult> {
+async function place(options: {
+  label: string;
+  calls: readonly PlannedCall[];
+  ratePerSecond: number;
+  maxBacklog: number;
+}): Promise<PlaceResult> {
+  const { label, calls, ratePerSecond, maxBacklog } = options;
   const list = placed.get(label) ?? [];
   placed.set(label, list);
+  phase = { uuids: new Set(), pops: 0 };
+  let halted = false;
   const interval = ratePerSecond > 0 ? 1000 / ratePerSecond : 0;
   const t0 = performance.now() + 5;
   const startedUs = wallUs();
@@ -109,6 +118,10 @@ async function place(
       if (wait > 0) await sleep(wait);
       maxLateMs = Math.max(maxLateMs, performance.now() - due);
     }
+    if (maxBacklog > 0 && phase.uuids.size - phase.pops >= maxBacklog) {
+      halted = true;
+      break;
+    }
     const at = wallUs();
     const { uuid } = sim.placeInboundCall({
       callerNumber: call.callerNumber,
@@ -116,8 +129,10 @@ async function place(
       patienceMs: call.patienceMs,
     });
     list.push({ uuid, placedUs: at });
+    phase.uuids.add(uuid);
+    placedTotal += 1;
   }
-  return { placed: calls.length, startedUs, endedUs: wallUs(), maxLateMs };
+  return { placed: phase.uuids.size, halted, startedUs, endedUs: wallUs(), maxLateMs };
 }
 
 function timings(label: string): CallTiming[] {
@@ -168,6 +183,7 @@ function usage(): WorldUsage {
     rss: process.memoryUsage().rss,
     elu: since.utilization,
     pops: popUs.size,
+    placedTotal,
     consoleMessages,
     channels: sim.channels().length,
     lostEvents: stats.lostEvents,
@@ -184,7 +200,7 @@ async function handle(request: WorldRequest): Promise<unknown> {
       await connectConsole(request.url);
       return null;
     case 'place':
-      return place(request.label, request.calls, request.ratePerSecond);
+      return place(request);
     case 'timings':
       return timings(request.label);
     case 'burst-events':

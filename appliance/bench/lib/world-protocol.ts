@@ -34,6 +34,7 @@ export type WorldUsage = {
   /** Event-loop utilisation since the previous `usage` request. */
   elu: number;
   pops: number;
+  placedTotal: number;
   consoleMessages: number;
   channels: number;
   lostEvents: number;
@@ -44,7 +45,16 @@ export type WorldUsage = {
 export type WorldRequest =
   | { id: number; op: 'clock' }
   | { id: number; op: 'console'; url: string }
-  | { id: number; op: 'place'; label: string; calls: PlannedCall[]; ratePerSecond: number }
+  | {
+      id: number;
+      op: 'place';
+      label: string;
+      calls: PlannedCall[];
+      /** 0: all at once. */
+      ratePerSecond: number;
+      /** Stop placing once this many of the phase's calls are still waiting for their pop (0: never). */
+      maxBacklog: number;
+    }
   | { id: number; op: 'timings'; label: string }
   | { id: number; op: 'burst-events'; count: number }
   | { id: number; op: 'usage' }
@@ -52,6 +62,8 @@ export type WorldRequest =
 
 export type PlaceResult = {
   placed: number;
+  /** Stopped early: the appliance had fallen `maxBacklog` pops behind. */
+  halted: boolean;
   startedUs: number;
   endedUs: number;
   /** How far behind schedule the latest placement ran (the world process's own lag). */
