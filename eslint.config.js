@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layer order (docs/architecture.md) is enforced here, not by review:
- *   sync ◀ appliance, edge, pwa, firmware-config ◀ test (test drives the others as processes, never imports them)
+ *   sync ◀ firmware-config ◀ appliance;  sync ◀ edge, pwa;  all ◀ test (test drives the apps as processes,
+ *   never imports them)
  * and every file under a `domain/` folder is pure: no Node built-ins, databases, network, Dexie or ESL.
  */
 const appPackages = ['@jiazheng/appliance', '@jiazheng/edge', '@jiazheng/pwa'];
