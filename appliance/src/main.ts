@@ -2,7 +2,8 @@
  * The composition root: the only place that reads the environment, builds the adapters and wires them
  * together. Everything else receives what it needs as options, so it can be tested without a process.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { createId, DomainError } from '@jiazheng/sync/domain';
 import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
@@ -89,7 +90,8 @@ async function main(): Promise<number> {
       WebSocketImpl: WebSocket,
       logger,
     });
-    const app = createHttpApp({ config, sync, adminToken: config.adminToken, logger });
+    const pwaDir = await findPwaDir({ configured: config.pwaDir });
+    const app = createHttpApp({ config, sync, adminToken: config.adminToken, logger, pwaDir });
     const tls =
       config.tls === undefined
         ? undefined
@@ -145,6 +147,9 @@ async function main(): Promise<number> {
       `家政服务网络 区县设备 v${APPLIANCE_VERSION} 已启动 / Jiazheng county appliance v${APPLIANCE_VERSION} is running`,
       `  区县 / county: ${county.name} (${county.code}), 区号 / area code: ${county.areaCode ?? '无 / none'}`,
       `  地址 / URL: ${http.url}`,
+      pwaDir === undefined
+        ? '  坐席台 / console: 未构建 / not built (npm run build -w @jiazheng/pwa)'
+        : `  坐席台 / console: ${http.url}/ (${pwaDir})`,
       ...(redirect === undefined
         ? []
         : [`  HTTP ${redirect.url} → HTTPS (根证书 / county root: ${redirect.url}/ca.crt)`]),
@@ -184,6 +189,19 @@ async function main(): Promise<number> {
 }
 
 function ignoreSignal(): void {}
+
+/** PWA_DIR, else this repository's pwa/build when the PWA has been built; undefined when there is none. */
+async function findPwaDir(options: { configured: string | undefined }): Promise<string | undefined> {
+  const dir = options.configured ?? fileURLToPath(new URL('../../pwa/build', import.meta.url));
+  try {
+    await access(join(dir, 'index.html'));
+    return resolve(dir);
+  } catch {
+    if (options.configured !== undefined)
+      throw new Error(`PWA_DIR=${dir} holds no index.html (build the PWA first)`);
+    return undefined;
+  }
+}
 
 async function stopAll(services: readonly Service[]): Promise<void> {
   for (const service of [...services].reverse()) {

@@ -39,6 +39,7 @@ test('defaults to 杭州市西湖区 on loopback port 8080 with a per-county dat
     switch: { kind: 'simulator', scenario: undefined },
     bootstrapAdminPassword: undefined,
     provisioningFile: undefined,
+    pwaDir: undefined,
     sms: { webhookToken: undefined, gateway: undefined, switch: undefined, ownNumbers: [] },
     tls: undefined,
     hub: undefined,

@@ -34,6 +34,7 @@ export const ApplianceEnv = {
   smsGatewayFrom: 'SMS_GATEWAY_FROM',
   smsSwitchFrom: 'SMS_SWITCH_FROM',
   smsSwitchTo: 'SMS_SWITCH_TO',
+  pwaDir: 'PWA_DIR',
 } as const;
 /** Names a JSON file of settings, read before the environment (which wins). */
 export const CONFIG_FILE_ENV = 'CONFIG_FILE';
@@ -264,6 +265,8 @@ export const applianceConfigSchema = z
     smsGatewayFrom: smsSenderIdSchema.optional(),
     smsSwitchFrom: smsSwitchFromSchema.optional(),
     smsSwitchTo: smsSwitchToSchema.optional(),
+    /** The built PWA to serve at `/`; by default pwa/build of this repository when it exists. */
+    pwaDir: dataDirSchema.optional(),
   })
   .superRefine((input, ctx) => {
     if ((input.tlsCertFile === undefined) !== (input.tlsKeyFile === undefined)) {
@@ -330,6 +333,7 @@ export const applianceConfigSchema = z
       smsGatewayFrom,
       smsSwitchFrom,
       smsSwitchTo,
+      pwaDir,
     }) => {
       const dataDir = givenDataDir ?? `./data/${county.code}`;
       return {
@@ -349,6 +353,7 @@ export const applianceConfigSchema = z
               } as const),
         bootstrapAdminPassword,
         provisioningFile,
+        pwaDir,
         sms: {
           webhookToken: smsWebhookToken,
           gateway:
@@ -415,6 +420,7 @@ const envByKey: Readonly<Record<keyof ApplianceConfigInput, ApplianceEnv>> = {
   smsGatewayFrom: ApplianceEnv.smsGatewayFrom,
   smsSwitchFrom: ApplianceEnv.smsSwitchFrom,
   smsSwitchTo: ApplianceEnv.smsSwitchTo,
+  pwaDir: ApplianceEnv.pwaDir,
 };
 
 /** Variables whose value must never be echoed back in an error message. */

@@ -28,6 +28,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
+import { mountPwa } from './pwa-static';
 import { bodyIssue, readJsonBody, readLimit, readQuery, readRequiredQuery } from './request-helpers';
 import type { ApplianceConfig } from '../../domain/appliance-config';
 import type { Logger } from '../../ports/logger';
@@ -39,6 +40,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 /** The endpoints, listed by `GET /` so a technician on the LAN can find their way without the docs. */
 export const ENDPOINTS = [
+  { method: 'GET', path: '/api', description: 'this list (at / too when the PWA is not built)' },
   { method: 'GET', path: '/health', description: 'liveness, county and version' },
   { method: 'GET', path: '/api/catalogue/categories', description: 'service categories' },
   {
@@ -147,6 +149,8 @@ export type CreateHttpAppOptions = {
   sync?: SyncAdmin | undefined;
   /** Bearer token of the admin endpoints; without it they refuse everyone. */
   adminToken?: string | undefined;
+  /** The built PWA (pwa/build) to serve at `/`. */
+  pwaDir?: string | undefined;
 };
 
 /**
@@ -176,14 +180,17 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono {
     }),
   );
 
-  app.get('/', (c) =>
+  const index = (c: Context): Response =>
     c.json({
       name: { zh: '家政服务网络 区县设备', en: 'Jiazheng Network county appliance' },
       county,
       version,
       endpoints: ENDPOINTS,
-    }),
-  );
+    });
+  app.get('/api', index);
+  // With the PWA built, `/` is the app (mountPwa); without it, the endpoint list, for a technician.
+  if (options.pwaDir === undefined) app.get('/', index);
+  else mountPwa({ app, dir: options.pwaDir });
 
   app.get('/health', (c) => c.json({ ok: true, county, version }));
 
