@@ -380,3 +380,28 @@ test('POST /api/calls/dial places a return visit from the seat (202 with the cal
   });
   expect(noSeat.status).toBe(400);
 });
+
+test('an admin creates seat users; others may not; a taken username or a weak password is refused', async () => {
+  const body = {
+    username: 'seat2',
+    password: 'seat-password-2',
+    role: 'call_taker',
+    displayName: '坐席二',
+    seat: '1002',
+  };
+  expect((await post({ path: '/api/users', body, token })).status).toBe(403);
+  expect((await post({ path: '/api/users', body, token: supervisorToken })).status).toBe(201);
+  expect((await post({ path: '/api/users', body, token: supervisorToken })).status).toBe(409);
+  const weak = await post({
+    path: '/api/users',
+    body: { ...body, username: 'seat3', password: 'short' },
+    token: supervisorToken,
+  });
+  expect(weak.status).toBe(400);
+  expect(((await weak.json()) as { error: { field: string } }).error.field).toBe('password');
+  const me = await get({
+    path: '/api/me',
+    token: await login({ username: 'seat2', password: 'seat-password-2' }),
+  });
+  expect(((await me.json()) as { user: { seat: string } }).user.seat).toBe('1002');
+});

@@ -37,6 +37,17 @@ const dialSchema = z.strictObject({
   orderId: recordIdSchema.optional(),
 });
 
+const newUserSchema = z.strictObject({
+  username: z.string().min(1).max(32),
+  password: z.string().min(1).max(256),
+  role: z.enum(['admin', 'supervisor', 'call_taker', 'technician']),
+  displayName: z.string().trim().min(1, 'is required').max(40),
+  seat: z
+    .string()
+    .regex(/^\d{3,6}$/, 'must be the seat phone’s extension, 3–6 digits')
+    .optional(),
+});
+
 const disputeSchema = z.strictObject({ disputed: z.boolean() });
 
 const seatStatusSchema = z.strictObject({
@@ -125,6 +136,32 @@ export function mountTelephonyRoutes(options: { app: Hono } & TelephonyRoutesOpt
   });
 
   app.get('/api/me', async (c) => c.json({ user: await requireUser(c) }));
+
+  // The appliance's own accounts: seats and supervisors are created here, also while the hub is away.
+  app.post('/api/users', async (c) => {
+    const admin = await requireUser(c);
+    if (admin.role !== 'admin') {
+      throw new DomainError({
+        code: DomainErrorCode.forbidden,
+        field: 'authorization',
+        message: 'authorization: only an admin creates users',
+      });
+    }
+    const body = newUserSchema.safeParse(await readJsonBody(c));
+    if (!body.success) throw bodyIssue(body.error);
+    try {
+      await auth.createUser({ ...body.data, seat: body.data.seat ?? null });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const field = message.split(':')[0] ?? 'body';
+      throw new DomainError({
+        code: message.includes('is taken') ? DomainErrorCode.conflict : DomainErrorCode.invalidInput,
+        field,
+        message,
+      });
+    }
+    return c.json({ username: body.data.username }, 201);
+  });
 
   app.get('/api/calls', async (c) => {
     await requireUser(c);
