@@ -1,0 +1,168 @@
+import type {
+  ApiErrorBody,
+  CallbackEntry,
+  CallsByPhoneResponse,
+  LiveCallsResponse,
+  LoginResponse,
+  SeatStatus,
+  User,
+} from './types';
+
+/** An answer from the appliance that is not 2xx, or no answer at all (`status` 0, code `network`). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | null;
+
+  constructor(options: { status: number; code: string; field: string | null; message: string }) {
+    super(options.message);
+    this.name = 'ApiError';
+    this.status = options.status;
+    this.code = options.code;
+    this.field = options.field;
+  }
+}
+
+export type ApiClientOptions = {
+  /** '' for same origin (the appliance serves the app); a full origin in tests. */
+  baseUrl?: string;
+  getToken: () => string | null;
+  fetch?: typeof fetch;
+  /** Called on a 401, so the app can drop its session and show the login again. */
+  onUnauthorized?: () => void;
+};
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = value.error;
+  return typeof error === 'object' && error !== null && typeof (error as { code: unknown }).code === 'string';
+}
+
+/** The appliance's HTTP API: JSON in and out, `Authorization: Bearer <session token>`. */
+export class ApiClient {
+  readonly #baseUrl: string;
+  readonly #getToken: () => string | null;
+  readonly #fetch: typeof fetch;
+  readonly #onUnauthorized: (() => void) | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.#baseUrl = options.baseUrl ?? '';
+    this.#getToken = options.getToken;
+    // Bound: a bare `fetch` reference called as a method throws "Illegal invocation" in browsers.
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#onUnauthorized = options.onUnauthorized;
+  }
+
+  async #send(options: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.#getToken();
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#baseUrl}${options.path}`, {
+        method: options.method,
+        headers,
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      });
+    } catch (error) {
+      throw new ApiError({
+        status: 0,
+        code: 'network',
+        field: null,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    if (response.ok) return response;
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // Not JSON (a proxy's error page): the status says enough.
+    }
+    if (response.status === 401) this.#onUnauthorized?.();
+    if (isErrorBody(body)) {
+      throw new ApiError({ status: response.status, ...body.error, field: body.error.field ?? null });
+    }
+    throw new ApiError({
+      status: response.status,
+      code: 'http_' + String(response.status),
+      field: null,
+      message: response.statusText || `HTTP ${response.status}`,
+    });
+  }
+
+  async #json<T>(options: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<T> {
+    const response = await this.#send(options);
+    return (await response.json()) as T;
+  }
+
+  login(options: { username: string; password: string }): Promise<LoginResponse> {
+    return this.#json({ method: 'POST', path: '/api/auth/login', body: options });
+  }
+
+  async logout(): Promise<void> {
+    await this.#json({ method: 'POST', path: '/api/auth/logout', body: {} });
+  }
+
+  async me(): Promise<User> {
+    return (await this.#json<{ user: User }>({ method: 'GET', path: '/api/me' })).user;
+  }
+
+  setSeatStatus(options: { status: SeatStatus }): Promise<{ agent: string; status: string }> {
+    return this.#json({ method: 'POST', path: '/api/seat/status', body: { status: options.status } });
+  }
+
+  callsByPhone(options: { phone: string; limit?: number }): Promise<CallsByPhoneResponse> {
+    const query = new URLSearchParams({ phone: options.phone });
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    return this.#json({ method: 'GET', path: `/api/calls?${query.toString()}` });
+  }
+
+  liveCalls(): Promise<LiveCallsResponse> {
+    return this.#json({ method: 'GET', path: '/api/calls/live' });
+  }
+
+  async answerCall(options: { callId: string }): Promise<void> {
+    await this.#json({
+      method: 'POST',
+      path: `/api/calls/${encodeURIComponent(options.callId)}/answer`,
+      body: {},
+    });
+  }
+
+  async callbacks(options: { open?: boolean } = {}): Promise<CallbackEntry[]> {
+    const open = options.open ?? true;
+    const body = await this.#json<{ callbacks: CallbackEntry[] }>({
+      method: 'GET',
+      path: `/api/callbacks?open=${String(open)}`,
+    });
+    return body.callbacks;
+  }
+
+  async completeCallback(options: { callId: string }): Promise<void> {
+    await this.#json({
+      method: 'POST',
+      path: `/api/callbacks/${encodeURIComponent(options.callId)}/done`,
+      body: {},
+    });
+  }
+
+  /**
+   * A recording as a Blob: an <audio src> cannot send the Bearer token, so the console fetches it and plays
+   * an object URL.
+   */
+  async recording(options: { id: string }): Promise<Blob> {
+    const response = await this.#send({
+      method: 'GET',
+      path: `/api/recordings/${encodeURIComponent(options.id)}`,
+    });
+    return response.blob();
+  }
+
+  /** `ws://host/ws/console?token=…` on the same host as the API. */
+  consoleSocketUrl(options: { token: string; origin?: string }): string {
+    const origin = this.#baseUrl || options.origin || globalThis.location.origin;
+    return `${origin.replace(/^http/, 'ws')}/ws/console?token=${encodeURIComponent(options.token)}`;
+  }
+}

@@ -1,0 +1,119 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { CallerHistory, StoredCall, User } from '../api/types';
+
+/** A caller's history as last seen, by their E.164 number: shown at once while a fresh lookup runs. */
+export type CachedCaller = {
+  phone: string;
+  masked: string;
+  name: string | null;
+  history: CallerHistory;
+  updatedAt: string;
+};
+
+/** The logged-in session, so a reload (or an outage) does not log the seat out. One row, key `current`. */
+export type StoredSession = {
+  key: 'current';
+  token: string;
+  expiresAt: string;
+  user: User;
+};
+
+export type ConsoleDb = Dexie & {
+  callers: EntityTable<CachedCaller, 'phone'>;
+  session: EntityTable<StoredSession, 'key'>;
+};
+
+/** How many callers to keep: a county's busy week of distinct callers, small enough for any tablet. */
+export const MAX_CACHED_CALLERS = 2000;
+
+export function openConsoleDb(
+  options: { name?: string; indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {},
+): ConsoleDb {
+  const db = new Dexie(options.name ?? 'jz-console', {
+    ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
+    ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
+  }) as ConsoleDb;
+  db.version(1).stores({ callers: 'phone, updatedAt', session: 'key' });
+  return db;
+}
+
+export async function saveSession(options: {
+  db: ConsoleDb;
+  token: string;
+  expiresAt: string;
+  user: User;
+}): Promise<void> {
+  const { db, ...session } = options;
+  await db.session.put({ key: 'current', ...session });
+}
+
+/** The stored session unless it has expired (then it is removed). */
+export async function loadSession(options: {
+  db: ConsoleDb;
+  now?: Date;
+}): Promise<StoredSession | undefined> {
+  const session = await options.db.session.get('current');
+  if (session === undefined) return undefined;
+  if (Date.parse(session.expiresAt) <= (options.now ?? new Date()).getTime()) {
+    await options.db.session.delete('current');
+    return undefined;
+  }
+  return session;
+}
+
+export async function clearSession(options: { db: ConsoleDb }): Promise<void> {
+  await options.db.session.delete('current');
+}
+
+/** Keeps the newest `MAX_CACHED_CALLERS` (or `max`) callers. */
+export async function cacheCaller(options: {
+  db: ConsoleDb;
+  caller: CachedCaller;
+  max?: number;
+}): Promise<void> {
+  const { db, caller } = options;
+  const max = options.max ?? MAX_CACHED_CALLERS;
+  await db.transaction('rw', db.callers, async () => {
+    await db.callers.put(caller);
+    const count = await db.callers.count();
+    if (count > max) {
+      const oldest = await db.callers
+        .orderBy('updatedAt')
+        .limit(count - max)
+        .primaryKeys();
+      await db.callers.bulkDelete(oldest);
+    }
+  });
+}
+
+export function cachedCaller(options: { db: ConsoleDb; phone: string }): Promise<CachedCaller | undefined> {
+  return options.db.callers.get(options.phone);
+}
+
+/**
+ * Folds freshly looked-up calls (GET /api/calls) into a cached history: the calls are replaced, what only a
+ * screen pop knows (orders, name, callbacks) is kept.
+ */
+export function mergeLookedUpCalls(options: {
+  cached: CachedCaller | undefined;
+  phone: string;
+  masked: string;
+  calls: StoredCall[];
+  now: string;
+}): CachedCaller {
+  const { cached } = options;
+  const history: CallerHistory = {
+    callsTotal: Math.max(options.calls.length, cached?.history.callsTotal ?? 0),
+    calls: options.calls,
+    orders: cached?.history.orders ?? [],
+    knownName: cached?.history.knownName ?? null,
+    openCallbacks: cached?.history.openCallbacks ?? 0,
+  };
+  return {
+    phone: options.phone,
+    masked: options.masked,
+    name: cached?.name ?? options.calls.find((call) => call.callerName !== null)?.callerName ?? null,
+    history,
+    updatedAt: options.now,
+  };
+}
