@@ -29,10 +29,10 @@ const scenario = {
   name: 'e2e: one citizen calls, gives up, calls again',
   seed: 7,
   arrivalsPerMinute: 12,
-  maxCalls: 10,
+  maxCalls: 40,
   population: [{ number: '13800130007', name: '测试来电人' }],
   talkTimeSeconds: { distribution: 'fixed', value: 2 },
-  patienceSeconds: { distribution: 'fixed', value: 3 },
+  patienceSeconds: { distribution: 'fixed', value: 6 },
   queues: [{ name: 'hotline' }],
   agents: [{ name: '1001@default', contact: 'user/1001', queues: ['hotline'], answer: 'manual' }],
 };
@@ -126,13 +126,18 @@ afterAll(async () => {
   if (workDir !== '') await rm(workDir, { recursive: true, force: true });
 }, 30_000);
 
-async function logIn(options: { page: Page; url: string }): Promise<void> {
+async function logIn(options: {
+  page: Page;
+  url: string;
+  username?: string;
+  password?: string;
+}): Promise<void> {
   const { page, url } = options;
   await page.goto(url);
   // Chinese by default.
   await expect.poll(() => page.locator('h2').first().textContent()).toBe('坐席登录');
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+  await page.getByLabel('用户名').fill(options.username ?? 'admin');
+  await page.getByLabel('密码').fill(options.password ?? ADMIN_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByTestId('screen-pop').waitFor();
 }
@@ -174,10 +179,11 @@ test('a simulated call pops on the console with the caller and, on their second 
   await mkdir(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot });
 
-  // ▶ fetches the recording with the Bearer token and plays it from a blob: URL.
-  const play = rows.first().getByTestId('play-recording');
-  expect(await play.count()).toBe(1);
-  await play.click();
+  // ▶ fetches the recording with the Bearer token and plays it from a blob: URL. (The call just before may
+  // still be being indexed when the pop's history is read; a later pop has it.)
+  const play = pop.getByTestId('play-recording');
+  await expect.poll(() => play.count(), { timeout: 40_000, interval: 250 }).toBeGreaterThan(0);
+  await play.first().click();
   await expect
     .poll(() => pop.getByTestId('recording-audio').getAttribute('src'), { timeout: 10_000 })
     .toMatch(/^blob:/);
@@ -199,3 +205,65 @@ test('a simulated call pops on the console with the caller and, on their second 
   expect(consoleErrors.filter((text) => !/favicon|ERR_|WebSocket/.test(text))).toEqual([]);
   await page.close();
 }, 150_000);
+
+test('a seat takes a ringing call with one key (F2) and goes on a break with another (F4)', async () => {
+  const url = await urlOf(appliance!);
+  const api = async (path: string, init: { token: string; body?: unknown }): Promise<Response> =>
+    fetch(`${url}${path}`, {
+      method: init.body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${init.token}`, 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { token: adminToken } = (await login.json()) as { token: string };
+  const created = await api('/api/users', {
+    token: adminToken,
+    body: {
+      username: 'seat1001',
+      password: 'seat-1001-password',
+      role: 'call_taker',
+      displayName: '王芳',
+      seat: '1001',
+    },
+  });
+  expect(created.status).toBe(201);
+
+  // A fresh browser profile: the seat's own device.
+  const context = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  onTestFailed(() => console.error(`appliance output:\n${appliance?.output() ?? ''}`));
+  await logIn({ page, url, username: 'seat1001', password: 'seat-1001-password' });
+  await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('已连接');
+  await page.keyboard.press('F3');
+
+  // The next citizen rings at this seat (training: the phone rings until answered); F2 answers.
+  const pop = page.getByTestId('screen-pop');
+  const answer = pop.getByTestId('answer');
+  const live = async (): Promise<{
+    calls: Array<{ state: string; agent: string | null }>;
+    agents: Array<{ name: string; status: string }>;
+  }> =>
+    (await (await api('/api/calls/live', { token: adminToken })).json()) as {
+      calls: Array<{ state: string; agent: string | null }>;
+      agents: Array<{ name: string; status: string }>;
+    };
+  const at1001 = async (state: string): Promise<boolean> =>
+    (await live()).calls.some((call) => call.state === state && call.agent === '1001@default');
+  await expect.poll(() => at1001('ringing'), { timeout: 40_000, interval: 100 }).toBe(true);
+  await answer.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('F2');
+  await expect.poll(() => at1001('talking'), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => answer.textContent(), { timeout: 10_000 }).toBe('已接听');
+
+  await page.keyboard.press('F4');
+  await expect
+    .poll(async () => (await live()).agents.find((agent) => agent.name === '1001@default')?.status, {
+      timeout: 10_000,
+    })
+    .toBe('On Break');
+  await context.close();
+}, 120_000);
