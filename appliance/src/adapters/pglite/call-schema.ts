@@ -55,7 +55,12 @@ export const recordings = pgTable(
     purgedAt: epochMs('purged_at'),
     missing: boolean('missing').notNull(),
   },
-  (t) => [index('recordings_call_idx').on(t.callId), index('recordings_created_idx').on(t.createdAt)],
+  (t) => [
+    // (call, newest first): the screen pop asks for each past call's latest recording; without created_at in
+    // the index a frequent caller's history sorted every one of their recordings (see BENCH.md).
+    index('recordings_call_created_idx').on(t.callId, t.createdAt),
+    index('recordings_created_idx').on(t.createdAt),
+  ],
 );
 
 export const recordingAccess = pgTable(
@@ -148,7 +153,8 @@ CREATE TABLE IF NOT EXISTS recordings (
   duration_ms integer NOT NULL, bytes bigint NOT NULL, sha256 text NOT NULL, created_at bigint NOT NULL,
   disputed boolean NOT NULL, purged_at bigint, missing boolean NOT NULL
 );
-CREATE INDEX IF NOT EXISTS recordings_call_idx ON recordings (call_id);
+DROP INDEX IF EXISTS recordings_call_idx;
+CREATE INDEX IF NOT EXISTS recordings_call_created_idx ON recordings (call_id, created_at);
 CREATE INDEX IF NOT EXISTS recordings_created_idx ON recordings (created_at);
 CREATE TABLE IF NOT EXISTS recording_access (
   id bigserial PRIMARY KEY, recording_id text NOT NULL, username text NOT NULL, at bigint NOT NULL,
