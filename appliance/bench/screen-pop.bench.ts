@@ -15,11 +15,12 @@
 // take most of an hour), and its raw lookups stop after RAW_TIME_CAP_S.
 //
 // `--quick` shrinks every size for a smoke run (never written); `--seconds N` and `--rate N` change the
-// steady runs; `--keep` keeps the run's copy of the data. About 10 minutes once the data is cached
-// (4 of them waiting for stage A's backlog to drain).
+// steady runs; `--keep` keeps the run's copy of the data. About 8 minutes once the data is cached
+// (2–3 of them waiting for stage A's backlog to drain).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { HttpService } from '@jiazheng/sync/node';
 import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
@@ -32,6 +33,7 @@ import type { Logger } from '../src/ports/logger';
 import type { SyncAdmin } from '../src/ports/sync-admin';
 import { RecordingRetention } from '../src/services/recording-retention';
 import { copyDataset, directoryBytes, ensureDataset } from './lib/dataset';
+import { FsyncProbe, type FsyncStats } from './lib/fsync-probe';
 import { probePglite, type ProbeResult } from './lib/pglite-probe';
 import { buildPopulation, callerIdOf, unknownNumbers, type Population } from './lib/population';
 import { createRandom, randomInt, WeightedPicker } from './lib/random';
@@ -98,6 +100,9 @@ process.once('exit', () => {
   world?.kill();
   if (!args.keep) rmSync(runDir, { recursive: true, force: true });
 });
+// Ctrl-C: exit through the handler above, so the 2 GB copy and the world process do not outlive the run.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 let copySeconds = copyDataset({ dataset, to: dataDir });
 const rssBeforeOpen = process.memoryUsage().rss;
@@ -105,6 +110,7 @@ let openedAt = performance.now();
 let pglite = await PgliteRecordStore.openDatabase({ dataDir });
 let openSeconds = (performance.now() - openedAt) / 1000;
 const rssAfterOpen = process.memoryUsage().rss;
+const fsyncs = new FsyncProbe();
 
 async function scalar(sql: string): Promise<number> {
   const result = await pglite.query<{ n: number }>(sql);
@@ -132,6 +138,7 @@ const diskBytes = dataset.report.diskBytes ?? directoryBytes(dataset.dataDir);
 log(
   `data: ${num(counts.calls)} calls, ${num(counts.orders)} orders, ${mb(databaseBytes)} database; copy ${num(copySeconds, 1)} s, open ${num(openSeconds, 1)} s`,
 );
+const fsyncTimed = fsyncs.install(pglite);
 // As main.ts: the record store's tables beside the calls and the projections.
 const records = await PgliteRecordStore.attach({ pglite });
 const store = await PgliteCallStore.open({ pglite });
@@ -205,6 +212,9 @@ async function timeLookups(
   const at = performance.now();
   for (const caller of callers) {
     if (performance.now() - at > capSeconds * 1000) break;
+    // PGlite's promises settle without a trip round the event loop: yield, or nothing else (a signal, a
+    // timer) runs until the whole list is done.
+    await new Promise((resolve) => setImmediate(resolve));
     const one = performance.now();
     await lookup.lookup({ caller: caller.phone });
     results.push({ kind: caller.kind, ms: performance.now() - one });
@@ -324,6 +334,9 @@ type Phase = {
   world: WorldUsage;
   worldCpuSeconds: number;
   maxLateMs: number;
+  /** How late the appliance's event loop ran timers (10 ms resolution): its longest stalls. */
+  loopDelay: { p99: number; max: number };
+  fsync: FsyncStats;
   timings: CallTiming[];
 };
 
@@ -341,6 +354,9 @@ async function phase(options: {
   const world0 = await w.usage();
   const sampler = new RssSampler();
   sampler.start(1000);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  fsyncs.take();
   const t0 = performance.now();
   const placing = await w.place(options);
   const placingSeconds = (placing.endedUs - placing.startedUs) / 1e6;
@@ -352,6 +368,7 @@ async function phase(options: {
   await calls.idle();
   const wallSeconds = (performance.now() - t0) / 1000;
   sampler.stop();
+  loop.disable();
   const world1 = await w.usage();
   return {
     label: options.label,
@@ -368,6 +385,8 @@ async function phase(options: {
     world: world1,
     worldCpuSeconds: (world1.cpuUserUs - world0.cpuUserUs + world1.cpuSystemUs - world0.cpuSystemUs) / 1e6,
     maxLateMs: placing.maxLateMs,
+    loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+    fsync: fsyncs.take(),
     timings: await w.timings(options.label),
   };
 }
@@ -378,11 +397,14 @@ type Latencies = {
   applianceSide: Summary;
   lookup: Summary;
   pops: number;
+  /** Pops that took over 50 ms, and the span of time (s) between the first and the last of them. */
+  slow: { count: number; spanSeconds: number };
 };
 function latencies(p: Phase): Latencies {
   const popped = p.timings.filter((t) => t.popUs !== null);
   const us = (t: number | null) => t ?? Number.NaN;
   const mine = p.timings.filter((t) => published.has(t.uuid));
+  const slow = popped.filter((t) => us(t.popUs) - us(t.createUs) > 50_000).map((t) => t.placedUs);
   return {
     fromCreate: summarise(popped.map((t) => (us(t.popUs) - us(t.createUs)) / 1000)),
     fromPlaced: summarise(popped.map((t) => (us(t.popUs) - t.placedUs) / 1000)),
@@ -391,6 +413,10 @@ function latencies(p: Phase): Latencies {
     ),
     lookup: summarise(mine.map((t) => published.get(t.uuid)?.lookupMs ?? 0)),
     pops: popped.length,
+    slow: {
+      count: slow.length,
+      spanSeconds: slow.length === 0 ? 0 : (Math.max(...slow) - Math.min(...slow)) / 1e6,
+    },
   };
 }
 
@@ -689,8 +715,10 @@ const probeTable = markdownTable(
 const r = dataset.report;
 const cores = (s: number, wall: number) => `${num(s / wall, 2)} cores`;
 const load = (values: number[]) => values.map((v) => num(v, 1)).join(' / ');
+const slowText = (l: Latencies) =>
+  `${num(l.slow.count)} pops over 50 ms${l.slow.count > 1 ? ` (placed within ${num(l.slow.spanSeconds, 1)} s of each other)` : ''}`;
 const phaseText = (p: Phase) =>
-  `${num(p.placed)} calls in ${num(p.placingSeconds, 1)} s, drained after ${num(p.wallSeconds, 1)} s; ${num(p.events)} ESL events; appliance ${cores(p.cpuSeconds, p.wallSeconds)} (event loop ${num(p.elu * 100)} % busy), simulator and console ${cores(p.worldCpuSeconds, p.wallSeconds)} (${num(p.world.elu * 100)} % busy), at most ${ms(p.maxLateMs)} behind schedule`;
+  `${num(p.placed)} calls in ${num(p.placingSeconds, 1)} s, drained after ${num(p.wallSeconds, 1)} s; ${num(p.events)} ESL events; appliance ${cores(p.cpuSeconds, p.wallSeconds)} (event loop ${num(p.elu * 100)} % busy), simulator and console ${cores(p.worldCpuSeconds, p.wallSeconds)} (${num(p.world.elu * 100)} % busy), at most ${ms(p.maxLateMs)} behind schedule; the appliance's event loop ran late by ${ms(p.loopDelay.p99)} at p99, ${ms(p.loopDelay.max)} at most; ${fsyncTimed ? `${num(p.fsync.calls)} fsyncs took ${num(p.fsync.totalMs / 1000, 1)} s in all, the longest ${ms(p.fsync.maxMs)} (${num(p.fsync.over50ms)} over 50 ms)` : 'fsyncs not timed'}`;
 const report = `Measured ${here}; the run took ${num((performance.now() - started) / 1000)} s;
 load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadavg())} after: latencies stretch when other work shares the cores.
 
@@ -704,7 +732,7 @@ ${latencyTable}
 
 ${rawTable}
 
-A: ${phaseText(steadyA)}${steadyA.halted ? ` (stopped: ${MAX_BACKLOG} pops behind)` : ''}. B: ${phaseText(steadyB)}. ${AGENTS} seats answer after 1 s, talk 2–5 s. ${num(finalStats.callsRecorded)} call records written, ${num(consoleStats.messagesSent)} console messages sent, ${num(errorCount)} errors logged${errors.length > 0 ? ` (first: ${errors[0]})` : ''}. The two processes' clocks agree within ${num(Math.abs(clock.offsetUs) + clock.errorUs)} µs.
+A: ${phaseText(steadyA)}${steadyA.halted ? ` (stopped: ${MAX_BACKLOG} pops behind)` : ''}. B: ${phaseText(steadyB)}; ${slowText(latB)}. ${AGENTS} seats answer after 1 s, talk 2–5 s. ${num(finalStats.callsRecorded)} call records written, ${num(consoleStats.messagesSent)} console messages sent, ${num(errorCount)} errors logged${errors.length > 0 ? ` (first: ${errors[0]})` : ''}. The two processes' clocks agree within ${num(Math.abs(clock.offsetUs) + clock.errorUs)} µs.
 
 Bursts (stage B): ${num(BURST_EVENTS)} events taken in ${num(burstSeconds, 2)} s (appliance event loop ${num(burstElu * 100)} % busy, ${num(burstCpu, 2)} s CPU; simulator ${num(burstWorld.elu * 100)} % busy); ${num(BURST_CALLS)} simultaneous calls: ${num(callBurstLat.pops)} pops, the last ${num(burstPopSeconds, 2)} s after the calls were placed (${num(callBurstLat.pops / burstPopSeconds)} pops/s), ${num(callBurst.events)} events in ${num(callBurst.wallSeconds, 1)} s. The retention pass at start took ${num(retentionAtStart.seconds, 1)} s, once more by hand ${num(retentionSeconds, 1)} s. ESL link: ${num(finalControl.eventsReceived)} events, ${num(finalControl.eventsRejected)} rejected, ${num(finalControl.reconnects)} reconnects; simulator: ${num(burstWorld.lostEvents)} events lost, ${num(burstWorld.listenersKilled)} listeners dropped.
 

@@ -81,6 +81,9 @@ export async function composeTelephony(options: {
   const recordingsDir = resolve(config.recordingsDir);
   await mkdir(recordingsDir, { recursive: true, mode: 0o750 });
   const store = await PgliteCallStore.open({ pglite });
+  // PGlite runs no autovacuum: without statistics the planner chose a plan that read every recording for
+  // one screen pop (BENCH.md). ANALYZE samples, so it stays quick on millions of rows.
+  await pglite.exec('ANALYZE');
   const files = new RecordingFiles({ root: recordingsDir });
 
   let simulator: SwitchSimulator | undefined;

@@ -1,5 +1,6 @@
-// Printing results and writing them into appliance/BENCH.md between markers, so the figures there are always
-// the ones the bench measured; the hand-written text around the markers is left alone.
+// Printing results and writing them into appliance/BENCH.md between markers, so the figures there are
+// always the ones the bench measured; the hand-written text around the markers is left alone. (The same
+// helpers as sync/bench/lib/report.ts: a package's bench does not import another package's.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
