@@ -29,7 +29,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { mountPwa } from './pwa-static';
-import { bodyIssue, readJsonBody, readLimit, readQuery, readRequiredQuery } from './request-helpers';
+import {
+  bodyIssue,
+  readJsonBody,
+  readLimit,
+  readQuery,
+  readBearerToken,
+  readRequiredQuery,
+} from './request-helpers';
 import type { ApplianceConfig } from '../../domain/appliance-config';
 import type { Logger } from '../../ports/logger';
 import type { SyncAdmin } from '../../ports/sync-admin';
@@ -314,8 +321,8 @@ function adminCheck(options: { adminToken: string | undefined }): (c: Context) =
         message: 'authorization: no admin token is configured (ADMIN_TOKEN or HUB_ADMIN_TOKEN)',
       });
     }
-    const match = /^Bearer\s+(\S{1,500})$/i.exec(c.req.header('authorization') ?? '');
-    if (!match?.[1] || !timingSafeEqual(sha256(match[1]), expected)) {
+    const token = readBearerToken(c);
+    if (token === undefined || !timingSafeEqual(sha256(token), expected)) {
       throw new HttpError({
         status: 401,
         body: {

@@ -77,3 +77,28 @@ export function bodyIssue(error: z.ZodError): DomainError {
   if (issue.path.length === 0) return invalidInput({ field: 'body', message: 'must be a JSON object' });
   return invalidInput({ field: issue.path.map(String).join('.'), message: issue.message });
 }
+
+/** The token of `Authorization: Bearer <token>`, or undefined when there is none (or it is absurdly long). */
+export function readBearerToken(c: Context): string | undefined {
+  return /^Bearer\s+(\S{1,500})$/i.exec(c.req.header('authorization') ?? '')?.[1];
+}
+
+/** The logged-in user of a request's session token, or a 401 telling the client how to log in. */
+export async function requireSessionUser<U>(options: {
+  c: Context;
+  authenticate: (token: string) => Promise<U | undefined>;
+}): Promise<U> {
+  const token = readBearerToken(options.c);
+  const user = token === undefined ? undefined : await options.authenticate(token);
+  if (user === undefined) {
+    throw new HttpError({
+      status: 401,
+      body: {
+        code: HttpErrorCode.unauthorized,
+        field: 'authorization',
+        message: 'authorization: log in (POST /api/auth/login) and send Authorization: Bearer <token>',
+      },
+    });
+  }
+  return user;
+}

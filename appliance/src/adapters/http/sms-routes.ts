@@ -4,7 +4,15 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthenticatedUser } from '../../services/auth-service';
 import { SmsRefusal, type SmsService } from '../../services/sms-service';
-import { bodyIssue, readJsonBody, readLimit, readQuery, readRequiredQuery } from './request-helpers';
+import {
+  bodyIssue,
+  readJsonBody,
+  readLimit,
+  readQuery,
+  readBearerToken,
+  readRequiredQuery,
+  requireSessionUser,
+} from './request-helpers';
 
 const DEFAULT_INBOX = 50;
 const MAX_INBOX = 200;
@@ -41,27 +49,14 @@ export type SmsRoutesOptions = {
 export function mountSmsRoutes(options: { app: Hono } & SmsRoutesOptions): void {
   const { app, sms } = options;
 
-  const requireUser = async (c: Context): Promise<AuthenticatedUser> => {
-    const token = bearerToken({ c });
-    const user = token === undefined ? undefined : await options.authenticate(token);
-    if (user === undefined) {
-      throw new HttpError({
-        status: 401,
-        body: {
-          code: HttpErrorCode.unauthorized,
-          field: 'authorization',
-          message: 'authorization: log in (POST /api/auth/login) and send Authorization: Bearer <token>',
-        },
-      });
-    }
-    return user;
-  };
+  const requireUser = (c: Context): Promise<AuthenticatedUser> =>
+    requireSessionUser({ c, authenticate: options.authenticate });
 
   app.post('/api/sms/inbound', async (c) => {
     // The token is checked before the body is read: a stranger learns nothing about what would be accepted.
     try {
-      if (!sms.authorizeWebhook({ token: bearerToken({ c }) })) throw refusal({ error: undefined });
-      const result = await sms.receiveWebhook({ payload: await readJsonBody(c), token: bearerToken({ c }) });
+      if (!sms.authorizeWebhook({ token: readBearerToken(c) })) throw refusal({ error: undefined });
+      const result = await sms.receiveWebhook({ payload: await readJsonBody(c), token: readBearerToken(c) });
       // A redelivery is acknowledged like the first delivery, so the gateway stops retrying.
       return c.json({ ok: true, id: result.message.id, duplicate: result.duplicate });
     } catch (error) {
@@ -123,10 +118,6 @@ export function mountSmsRoutes(options: { app: Hono } & SmsRoutesOptions): void 
     if (!body.success) throw bodyIssue(body.error);
     return c.json({ message: await sms.markHandled({ id, user, orderId: body.data.orderId }) });
   });
-}
-
-function bearerToken(options: { c: Context }): string | undefined {
-  return /^Bearer\s+(\S{1,500})$/i.exec(options.c.req.header('authorization') ?? '')?.[1];
 }
 
 function refusal(options: { error: SmsRefusal | undefined }): HttpError {

@@ -12,7 +12,14 @@ import type { CallService } from '../../services/call-service';
 import { summariseQueueCalls } from '../../domain/calls/queue-figures';
 import type { CallControl } from '../../ports/call-control';
 import type { CallStore } from '../../ports/call-store';
-import { bodyIssue, readJsonBody, readLimit, readQuery } from './request-helpers';
+import {
+  bodyIssue,
+  readJsonBody,
+  readLimit,
+  readBearerToken,
+  readQuery,
+  requireSessionUser,
+} from './request-helpers';
 
 /** The county's local time: hours and days in the figures are China Standard Time. */
 const TIME_ZONE = 'Asia/Shanghai';
@@ -79,21 +86,8 @@ export function mountTelephonyRoutes(options: { app: Hono } & TelephonyRoutesOpt
   const { app, auth, store, files } = options;
   const now = options.now ?? (() => new Date());
 
-  const requireUser = async (c: Context): Promise<AuthenticatedUser> => {
-    const match = /^Bearer\s+(\S{1,500})$/i.exec(c.req.header('authorization') ?? '');
-    const user = match?.[1] === undefined ? undefined : await auth.authenticate({ token: match[1] });
-    if (user === undefined) {
-      throw new HttpError({
-        status: 401,
-        body: {
-          code: HttpErrorCode.unauthorized,
-          field: 'authorization',
-          message: 'authorization: log in (POST /api/auth/login) and send Authorization: Bearer <token>',
-        },
-      });
-    }
-    return user;
-  };
+  const requireUser = (c: Context): Promise<AuthenticatedUser> =>
+    requireSessionUser({ c, authenticate: (token) => auth.authenticate({ token }) });
   const requireSupervisor = async (c: Context): Promise<AuthenticatedUser> => {
     const user = await requireUser(c);
     if (!SUPERVISING.has(user.role)) {
@@ -130,8 +124,7 @@ export function mountTelephonyRoutes(options: { app: Hono } & TelephonyRoutesOpt
 
   app.post('/api/auth/logout', async (c) => {
     await requireUser(c);
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
-    await auth.logout({ token });
+    await auth.logout({ token: readBearerToken(c) ?? '' });
     return c.json({ ok: true });
   });
 
