@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 import { createHttpApp } from './adapters/http/http-app';
 import { createRedirectApp } from './adapters/http/redirect-app';
+import { mountDeviceRoutes } from './adapters/http/device-routes';
 import { HttpService } from '@jiazheng/sync/node';
 import { HubProvisioningClient } from './adapters/hub/hub-provisioning-client';
 import { ApplianceSync } from './adapters/sync/appliance-sync';
@@ -131,6 +132,12 @@ async function main(): Promise<number> {
     }
     const telephony = await composeTelephony({ config, pglite, http, sync, logger, provisioning });
     telephony.mountRoutes({ app });
+    mountDeviceRoutes({
+      app,
+      authenticate: (token) => telephony.auth.authenticate({ token }),
+      devices: sync,
+      countyCode: county.code,
+    });
     const webSocket = new SyncWebSocketService({
       http,
       syncServer: sync.server,

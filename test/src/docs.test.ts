@@ -5,6 +5,7 @@ import {
   directoryTransitionList,
   enterpriseTransitionList,
   orderTransitionList,
+  workerTransitionList,
 } from '@jiazheng/sync/domain';
 import { expect, test } from 'vitest';
 
@@ -37,6 +38,11 @@ test('docs/architecture.md lists every order command with its states and roles',
 test('docs/architecture.md lists every enterprise command with its states and roles', async () => {
   const doc = await read('docs/architecture.md');
   expect(tableAfter(doc, '### The enterprise lifecycle')).toEqual(fromCode(enterpriseTransitionList));
+});
+
+test('docs/architecture.md lists every worker command with its states and roles', async () => {
+  const doc = await read('docs/architecture.md');
+  expect(tableAfter(doc, '### The worker lifecycle')).toEqual(fromCode(workerTransitionList));
 });
 
 test('docs/architecture.md lists every directory command with its states and roles', async () => {

@@ -5,23 +5,15 @@
  * and its recording plays through the Bearer-authenticated fetch. The processes are reached only over HTTP and
  * the browser, never imported.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { dirname, join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
+import { ensurePwaBuilt, launchChromium, logIn, pwaDir } from './support/browser';
+import { killAll, root, spawnPackage, stopProc, urlOf, type Proc } from './support/processes';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** The hub's and the appliance's settings: a developer's own must not leak into the process under test. */
-const APPLIANCE_SETTING =
-  /^(?:JZ_.*|COUNTY|DATA_DIR|HTTPS?_(?:HOST|PORT)|ESL_.*|HUB_.*|RECORDINGS_DIR|BOOTSTRAP_ADMIN_PASSWORD|ADMIN_TOKEN|CONFIG_FILE|TLS_.*|PWA_DIR|SIMULATOR_SCENARIO|SMS_.*)$/;
 const ADMIN_PASSWORD = 'e2e-admin-password';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const pwaDir = join(root, 'pwa', 'build');
 const screenshot = join(root, 'docs', 'screenshots', 'console-screen-pop.png');
 
 /** One citizen calling again and again; nobody answers, so each call is abandoned after a few seconds. */
@@ -38,58 +30,17 @@ const scenario = {
 };
 
 let workDir = '';
-let appliance: { child: ChildProcess; output: () => string } | undefined;
+let appliance: Proc | undefined;
 let browser: Browser | undefined;
 
-function startAppliance(options: { env: Record<string, string> }): {
-  child: ChildProcess;
-  output: () => string;
-} {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!APPLIANCE_SETTING.test(key)) env[key] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: join(root, 'appliance'),
-    env: { ...env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return { child, output: () => output };
-}
-
-async function urlOf(proc: { child: ChildProcess; output: () => string }): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const match = /URL: (http:\/\/\S+)/.exec(proc.output());
-    if (match?.[1] !== undefined) return match[1];
-    if (proc.child.exitCode !== null) throw new Error(`the appliance exited early:\n${proc.output()}`);
-    if (Date.now() > deadline) throw new Error(`the appliance printed no URL:\n${proc.output()}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
-function killAppliance(): void {
-  const child = appliance?.child;
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-// Even if vitest tears the worker down without running afterAll, the appliance must not outlive it.
-process.once('exit', killAppliance);
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium fonts-noto-cjk\` (Debian) and run again`,
-    );
-  }
-  if (!existsSync(join(pwaDir, 'index.html'))) {
-    const build = spawnSync('npm', ['run', 'build', '-w', '@jiazheng/pwa'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`the PWA build failed:\n${build.stdout}\n${build.stderr}`);
-  }
+  ensurePwaBuilt();
   workDir = await mkdtemp(join(tmpdir(), 'jz-pwa-e2e-'));
   const scenarioPath = join(workDir, 'scenario.json');
   await writeFile(scenarioPath, JSON.stringify(scenario));
-  appliance = startAppliance({
+  appliance = spawnPackage({
+    name: 'appliance',
+    pkg: 'appliance',
     env: {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
@@ -100,47 +51,15 @@ beforeAll(async () => {
       PWA_DIR: pwaDir,
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (appliance !== undefined && appliance.child.exitCode === null) {
-    const exited = new Promise((done) => appliance?.child.once('exit', done));
-    appliance.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-  }
-  killAppliance();
+  if (appliance !== undefined) await stopProc(appliance);
+  killAll();
   if (workDir !== '') await rm(workDir, { recursive: true, force: true });
 }, 30_000);
-
-async function logIn(options: {
-  page: Page;
-  url: string;
-  username?: string;
-  password?: string;
-}): Promise<void> {
-  const { page, url } = options;
-  await page.goto(url);
-  // Chinese by default.
-  await expect.poll(() => page.locator('h2').first().textContent()).toBe('坐席登录');
-  await page.getByLabel('用户名').fill(options.username ?? 'admin');
-  await page.getByLabel('密码').fill(options.password ?? ADMIN_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('screen-pop').waitFor();
-}
 
 test('a simulated call pops on the console with the caller and, on their second call, their history', async () => {
   const url = await urlOf(appliance!);
@@ -161,7 +80,7 @@ test('a simulated call pops on the console with the caller and, on their second 
     lang: string;
   };
   expect(manifest).toMatchObject({ name: '家政服务网络 坐席台', lang: 'zh-CN' });
-  await logIn({ page, url });
+  await logIn({ page, url, username: 'admin', password: ADMIN_PASSWORD });
   await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('已连接');
 
   // A call arrives: the pop shows the masked number and the name the caller ID carries, never the full number.

@@ -5,12 +5,9 @@
  * the WAN comes back, and every replica must converge with every proposal decided exactly once by its
  * home. The processes are reached only over their protocols (HTTP, WebSocket), never imported.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createId } from '@jiazheng/sync/domain';
 import {
   createDeviceToken,
@@ -25,115 +22,21 @@ import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { killAll, sleep, spawnPackage as spawnProduct, urlOf, type Proc } from './support/processes';
+import { WanProxy } from './support/wan-proxy';
 
-/** The hub's and the appliance's settings: a developer's own must not leak into the processes under test. */
-const APPLIANCE_SETTING =
-  /^(?:JZ_.*|COUNTY|DATA_DIR|HTTPS?_(?:HOST|PORT)|ESL_.*|HUB_.*|RECORDINGS_DIR|BOOTSTRAP_ADMIN_PASSWORD|ADMIN_TOKEN|CONFIG_FILE|TLS_.*)$/;
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN_TOKEN = `test-admin-${createId()}`;
 const countyA = '330106'; // 杭州市西湖区
 const countyB = '330108'; // 杭州市滨江区
 
 // ---- processes ----------------------------------------------------------------------------------------
 
-type Proc = { name: string; child: ChildProcess; output: () => string; exited: Promise<number | null> };
-const children = new Set<ChildProcess>();
 const procs: Proc[] = [];
 
-function killAll(): void {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-// Even if vitest tears the worker down without running afterAll, no child may outlive it.
-process.once('exit', killAll);
-
-function spawnPackage(options: {
-  name: string;
-  pkg: 'edge' | 'appliance';
-  env: Record<string, string>;
-}): Proc {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!APPLIANCE_SETTING.test(key)) env[key] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: join(root, options.pkg),
-    env: { ...env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  const proc = { name: options.name, child, output: () => output, exited };
+function spawnPackage(options: Parameters<typeof spawnProduct>[0]): Proc {
+  const proc = spawnProduct(options);
   procs.push(proc);
   return proc;
-}
-
-async function urlOf(proc: Proc): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const match = /URL: (http:\/\/\S+)/.exec(proc.output());
-    if (match?.[1] !== undefined) return match[1];
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
-    if (Date.now() > deadline) throw new Error(`${proc.name} printed no URL:\n${proc.output()}`);
-    await sleep(50);
-  }
-}
-
-// ---- the WAN ------------------------------------------------------------------------------------------
-
-/** A TCP relay between an appliance and the hub: `cut()` drops every connection and refuses new ones. */
-class WanProxy {
-  readonly #server = net.createServer((socket) => this.#accept(socket));
-  readonly #sockets = new Set<net.Socket>();
-  #targetPort: number | null = null;
-  #cut = false;
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolveListen) => this.#server.listen(0, '127.0.0.1', resolveListen));
-    return (this.#server.address() as net.AddressInfo).port;
-  }
-
-  target(port: number): void {
-    this.#targetPort = port;
-  }
-
-  cut(): void {
-    this.#cut = true;
-    for (const socket of this.#sockets) socket.destroy();
-    this.#sockets.clear();
-  }
-
-  restore(): void {
-    this.#cut = false;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolveClose) => this.#server.close(() => resolveClose()));
-  }
-
-  #accept(socket: net.Socket): void {
-    if (this.#cut || this.#targetPort === null) {
-      socket.destroy();
-      return;
-    }
-    const upstream = net.connect(this.#targetPort, '127.0.0.1');
-    const end = (): void => {
-      socket.destroy();
-      upstream.destroy();
-      this.#sockets.delete(socket);
-      this.#sockets.delete(upstream);
-    };
-    for (const s of [socket, upstream]) {
-      this.#sockets.add(s);
-      s.on('error', end);
-      s.on('close', end);
-    }
-    socket.pipe(upstream);
-    upstream.pipe(socket);
-  }
 }
 
 // ---- PWAs played by the test --------------------------------------------------------------------------
@@ -256,10 +159,6 @@ const status = (base: string) =>
   api<{ provisioned: boolean; hub: { connected: boolean } | null }>({ url: `${base}/api/sync/status` });
 
 // ---- waiting ------------------------------------------------------------------------------------------
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-}
 
 /** Polls `check` until it returns no problems; fails with the last ones after `timeoutMs`. */
 async function until(what: string, check: () => Promise<string[]>, timeoutMs = 30_000): Promise<number> {

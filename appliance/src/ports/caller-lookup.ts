@@ -5,6 +5,8 @@ export type CallerOrder = {
   countyCode: string;
   status: string;
   itemCode: string;
+  /** The item's names from the catalogue, so a console shows them without carrying the catalogue. */
+  itemName: { zh: string; en: string };
   categoryCode: string;
   citizenName: string;
   receivedAt: string;

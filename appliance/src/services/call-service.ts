@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { maskPhone } from '@jiazheng/sync/domain';
+import { maskCaller } from '../domain/calls/caller-mask';
 import { readHangup, type CallRecord } from '../domain/calls/call-record';
 import { LiveCalls, type AgentState } from '../domain/calls/live-calls';
 import type { CallControl, SwitchEvent } from '../ports/call-control';
@@ -204,7 +204,7 @@ export class CallService implements Service {
     const history = await lookup;
     const caller: ScreenPopCaller = {
       phone: call.caller,
-      masked: call.caller === null ? maskRaw({ raw: call.callerRaw }) : maskPhone({ input: call.caller }),
+      masked: maskCaller({ caller: call.caller, callerRaw: call.callerRaw }),
       name: history?.knownName ?? call.callerName,
     };
     this.#publisher.publish({
@@ -449,13 +449,6 @@ function flagsOf(options: { history: CallerHistory | null; hasNumber: boolean; n
   if (history.orders.some((order) => order.openComplaints > 0)) flags.push('open_complaint');
   if (history.openCallbacks > 0) flags.push('awaiting_callback');
   return flags;
-}
-
-/** A caller ID that is not a valid number is still shown, but only its last digits. */
-function maskRaw(options: { raw: string }): string {
-  const digits = options.raw.replace(/\D/g, '');
-  if (digits === '') return '未知号码';
-  return digits.length <= 4 ? '****' : `****${digits.slice(-4)}`;
 }
 
 /** `show … as json`: `{"row_count":n,"rows":[…]}` with string values. */

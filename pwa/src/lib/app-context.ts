@@ -5,6 +5,8 @@ import { appI18n, type I18n } from './i18n/i18n';
 import { rememberPop } from './stores/caller-cache';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import { withCachedHistory } from './domain/console-state';
+import { writable, type Readable } from 'svelte/store';
+import type { RecordsState } from './records/records-session';
 
 export type AppContext = {
   api: ApiClient;
@@ -12,6 +14,11 @@ export type AppContext = {
   session: SessionStore;
   socket: ConsoleSocket;
   i18n: I18n;
+  /** The signed records (orders, enterprises) of the logged-in user; `starting` until login. */
+  records: Readable<RecordsState>;
+  /** After login (or a restored session): open the record store, enrol the key, start syncing. */
+  startRecords(options: { username: string }): Promise<void>;
+  stopRecords(): Promise<void>;
 };
 
 /** The composition root of the browser app: one of each, wired together. */
@@ -40,6 +47,39 @@ export function appContext(): AppContext {
       });
     },
   });
-  context = { api, db, session, socket, i18n: appI18n() };
+  const records = writable<RecordsState>({ status: 'starting' });
+  let running: { username: string; session: { stop(): Promise<void> }; unsubscribe: () => void } | null =
+    null;
+  const stopRecords = async (): Promise<void> => {
+    const stopping = running;
+    running = null;
+    if (stopping === null) return;
+    stopping.unsubscribe();
+    records.set({ status: 'starting' });
+    await stopping.session.stop();
+  };
+  const startRecords = async (options: { username: string }): Promise<void> => {
+    if (running?.username === options.username) return;
+    await stopRecords();
+    // Loaded on demand: the records code (Yjs, the domain, the catalogue) stays out of the first load.
+    const { RecordsSession } = await import('./records/records-session');
+    const recordsSession = new RecordsSession({ db, api, username: options.username });
+    running = {
+      username: options.username,
+      session: recordsSession,
+      unsubscribe: recordsSession.state.subscribe((state) => records.set(state)),
+    };
+    await recordsSession.start();
+  };
+  context = {
+    api,
+    db,
+    session,
+    socket,
+    i18n: appI18n(),
+    records: { subscribe: records.subscribe },
+    startRecords,
+    stopRecords,
+  };
   return context;
 }

@@ -2,10 +2,12 @@ import { expect, test } from 'vitest';
 import {
   applyDirectoryCommand,
   applyOrderCommand,
+  applyWorkerCommand,
   createId,
   type DirectoryState,
   type OrderState,
   type Role,
+  type WorkerState,
 } from '../domain';
 import { command, day, makeEnterprise, t0 } from '../domain/test-support';
 import { projectDirectory, projectOrder, projectRecord, type OrderRow } from './project-record';
@@ -110,7 +112,7 @@ test('a served order closed by a satisfied return visit, then complained about t
     recordId: orderId,
     kind: 'order',
     replaces: ['orders'],
-    rows: { orders: [expected], enterprises: [], directoryUsers: [], directoryDevices: [] },
+    rows: { orders: [expected], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [] },
   });
 });
 
@@ -203,7 +205,7 @@ test('a record with nothing accepted yet projects to a deletion of its rows', ()
     recordId: orderId,
     kind: 'order',
     replaces: ['orders'],
-    rows: { orders: [], enterprises: [], directoryUsers: [], directoryDevices: [] },
+    rows: { orders: [], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [] },
   });
 });
 
@@ -287,10 +289,76 @@ test('a directory projects to its users and devices, sorted by id, revocations a
   expect(projection.rows.directoryDevices).toEqual(devices);
 });
 
+test('a worker row carries the masked identity number, status and pre-post training', () => {
+  const recordId = `worker:hub:${createId({ now: t0 })}`;
+  const training = (examScore: number, validUntil: number | null) => ({
+    training: {
+      courseCode: 'PPT-2026',
+      courseName: '岗前培训',
+      grants: 'pre_post_training',
+      hours: 40,
+      examScore,
+      passMark: 60,
+      completedAt: t0 - day,
+      validUntil,
+    },
+  });
+  let state: WorkerState | null = null;
+  const rowAfter = (type: string, payload: unknown) => {
+    const result = applyWorkerCommand({
+      state,
+      command: command({ type, payload, role: 'registry_officer', at: t0 }),
+      context: { mode: 'replay' },
+    });
+    if (!result.ok) throw result.error;
+    state = result.value;
+    const projection = projectRecord({ recordId, state });
+    expect(projection.replaces).toEqual(['workers']);
+    return projection.rows.workers[0];
+  };
+  expect(
+    rowAfter('registerWorker', {
+      workerId: recordId,
+      enterpriseId: 'e-good',
+      name: '李阿姨',
+      idNumberMasked: '330106********0026',
+      phone: null,
+    }),
+  ).toEqual({
+    recordId,
+    workerId: recordId,
+    enterpriseId: 'e-good',
+    name: '李阿姨',
+    idNumberMasked: '330106********0026',
+    phone: null,
+    status: 'active',
+    healthCertificateValidUntil: null,
+    backgroundCheckedAt: null,
+    prePostTrainingPassed: false,
+    prePostTrainingValidUntil: null,
+    registeredAt: t0,
+    updatedAt: t0,
+  });
+  expect(rowAfter('recordTraining', training(40, null))).toMatchObject({ prePostTrainingPassed: false });
+  expect(rowAfter('recordTraining', training(70, t0 + 300 * day))).toMatchObject({
+    prePostTrainingPassed: true,
+    prePostTrainingValidUntil: t0 + 300 * day,
+  });
+  expect(rowAfter('recordTraining', training(90, t0 + 700 * day))).toMatchObject({
+    prePostTrainingValidUntil: t0 + 700 * day,
+  });
+  // A pass that never expires outranks any end date.
+  expect(rowAfter('recordTraining', training(90, null))).toMatchObject({
+    prePostTrainingPassed: true,
+    prePostTrainingValidUntil: null,
+  });
+  expect(rowAfter('leaveEnterprise', { reason: '合同到期' })).toMatchObject({ status: 'left' });
+});
+
 test('kinds without tables and ids that are not records replace nothing', () => {
-  const workerId = `worker:hub:${createId({ now: t0 })}`;
-  expect(projectRecord({ recordId: workerId, state: { id: 'w-1' } })).toMatchObject({
-    kind: 'worker',
+  const complaintId = `complaint:hub:${createId({ now: t0 })}`;
+  expect(projectRecord({ recordId: complaintId, state: { id: 'c-1' } })).toMatchObject({
+    kind: 'complaint',
     replaces: [],
   });
   expect(projectRecord({ recordId: 'cursor:peer-1', state: null })).toMatchObject({

@@ -10,6 +10,8 @@ import {
   type RecordKind,
   type Role,
   type Urgency,
+  type WorkerState,
+  type WorkerStatus,
 } from '../domain';
 
 /*
@@ -62,6 +64,29 @@ export type EnterpriseRow = {
   updatedAt: number;
 };
 
+export type WorkerRow = {
+  recordId: string;
+  /** What orders name as their worker (OrderRow.workerId): the worker's record id. */
+  workerId: string;
+  enterpriseId: string;
+  name: string;
+  /** Only ever the masked form (330106********1234): the full number never enters a record. */
+  idNumberMasked: string;
+  phone: string | null;
+  status: WorkerStatus;
+  healthCertificateValidUntil: number | null;
+  backgroundCheckedAt: number | null;
+  /**
+   * Whether the worker has passed the centre's pre-post training, and until when the best such pass is
+   * valid (null: it does not expire). Validity is left to the query (`valid_until >= now`): a projection
+   * is a function of the record, never of the clock.
+   */
+  prePostTrainingPassed: boolean;
+  prePostTrainingValidUntil: number | null;
+  registeredAt: number;
+  updatedAt: number;
+};
+
 export type DirectoryUserRow = {
   recordId: string;
   userId: string;
@@ -86,6 +111,7 @@ export type DirectoryDeviceRow = {
 export type ProjectedRows = {
   orders: OrderRow[];
   enterprises: EnterpriseRow[];
+  workers: WorkerRow[];
   directoryUsers: DirectoryUserRow[];
   directoryDevices: DirectoryDeviceRow[];
 };
@@ -108,14 +134,14 @@ const tablesOfKind: Readonly<Record<RecordKind, readonly ProjectedTable[]>> = {
   order: ['orders'],
   enterprise: ['enterprises'],
   directory: ['directoryUsers', 'directoryDevices'],
-  // No query needs them yet: worker and complaint records have no lifecycle, inspections no reports.
-  worker: [],
+  worker: ['workers'],
+  // No query needs them yet: complaint records have no lifecycle, inspections no reports.
   complaint: [],
   inspection: [],
 };
 
 function noRows(): ProjectedRows {
-  return { orders: [], enterprises: [], directoryUsers: [], directoryDevices: [] };
+  return { orders: [], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [] };
 }
 
 /**
@@ -136,6 +162,7 @@ export function projectRecord(options: { recordId: string; state: unknown }): Re
     if (kind === 'enterprise') {
       rows.enterprises.push(projectEnterprise({ recordId, state: state as EnterpriseState }));
     }
+    if (kind === 'worker') rows.workers.push(projectWorker({ recordId, state: state as WorkerState }));
     if (kind === 'directory') {
       const directory = projectDirectory({ recordId, state: state as DirectoryState });
       rows.directoryUsers.push(...directory.users);
@@ -188,6 +215,30 @@ export function projectEnterprise(options: { recordId: string; state: Enterprise
     counties: [...state.counties],
     agreementValidTo: state.agreement?.validTo ?? null,
     suspendedUntil: state.suspendedUntil,
+    updatedAt: state.updatedAt,
+  };
+}
+
+export function projectWorker(options: { recordId: string; state: WorkerState }): WorkerRow {
+  const { recordId, state } = options;
+  const passed = state.trainings.filter(
+    (t) => t.grants === 'pre_post_training' && t.examScore !== null && t.examScore >= t.passMark,
+  );
+  return {
+    recordId,
+    workerId: state.id,
+    enterpriseId: state.enterpriseId,
+    name: state.name,
+    idNumberMasked: state.idNumberMasked,
+    phone: state.phone,
+    status: state.status,
+    healthCertificateValidUntil: state.healthCertificateValidUntil,
+    backgroundCheckedAt: state.backgroundCheckedAt,
+    prePostTrainingPassed: passed.length > 0,
+    prePostTrainingValidUntil: passed.some((t) => t.validUntil === null)
+      ? null
+      : passed.reduce<number | null>((latest, t) => Math.max(latest ?? 0, t.validUntil ?? 0), null),
+    registeredAt: state.registeredAt,
     updatedAt: state.updatedAt,
   };
 }

@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import type {
   Channel,
   DeviceKind,
@@ -8,8 +8,15 @@ import type {
   OrderStatus,
   Role,
   Urgency,
+  WorkerStatus,
 } from '../domain';
-import type { DirectoryDeviceRow, DirectoryUserRow, EnterpriseRow, OrderRow } from './project-record';
+import type {
+  DirectoryDeviceRow,
+  DirectoryUserRow,
+  EnterpriseRow,
+  OrderRow,
+  WorkerRow,
+} from './project-record';
 
 /*
  * The query tables: projections of the records (ARCHITECTURE.md), one schema for PGlite and PostgreSQL.
@@ -79,6 +86,27 @@ export const enterprises = pgTable(
   ],
 );
 
+export const workers = pgTable(
+  'workers',
+  {
+    recordId: text('record_id').primaryKey(),
+    workerId: text('worker_id').notNull(),
+    enterpriseId: text('enterprise_id').notNull(),
+    name: text('name').notNull(),
+    idNumberMasked: text('id_number_masked').notNull(),
+    phone: text('phone'),
+    status: text('status').$type<WorkerStatus>().notNull(),
+    healthCertificateValidUntil: epochMs('health_certificate_valid_until'),
+    backgroundCheckedAt: epochMs('background_checked_at'),
+    prePostTrainingPassed: boolean('pre_post_training_passed').notNull(),
+    prePostTrainingValidUntil: epochMs('pre_post_training_valid_until'),
+    registeredAt: epochMs('registered_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  // An enterprise's roster, and how many of its workers are trained (the credit score's training share).
+  (t) => [index('workers_enterprise_status_idx').on(t.enterpriseId, t.status)],
+);
+
 export const directoryUsers = pgTable(
   'directory_users',
   {
@@ -127,13 +155,14 @@ export const consumedSeqKey = 'consumed_seq';
 export const projectedTables = {
   orders,
   enterprises,
+  workers,
   directoryUsers,
   directoryDevices,
 } as const;
 
 /**
  * Idempotent DDL, run by `Projector.migrate()`. Written out rather than generated (drizzle-kit would be
- * one more tool for five tables); projector.test.ts checks it against the drizzle tables above, column
+ * one more tool for six tables); projector.test.ts checks it against the drizzle tables above, column
  * by column and index by index, so the two cannot drift apart unnoticed.
  */
 export const createProjectionSchemaSql = `
@@ -179,6 +208,22 @@ CREATE TABLE IF NOT EXISTS enterprises (
 );
 CREATE INDEX IF NOT EXISTS enterprises_enterprise_id_idx ON enterprises (enterprise_id);
 CREATE INDEX IF NOT EXISTS enterprises_status_idx ON enterprises (status);
+CREATE TABLE IF NOT EXISTS workers (
+  record_id text PRIMARY KEY,
+  worker_id text NOT NULL,
+  enterprise_id text NOT NULL,
+  name text NOT NULL,
+  id_number_masked text NOT NULL,
+  phone text,
+  status text NOT NULL,
+  health_certificate_valid_until bigint,
+  background_checked_at bigint,
+  pre_post_training_passed boolean NOT NULL,
+  pre_post_training_valid_until bigint,
+  registered_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS workers_enterprise_status_idx ON workers (enterprise_id, status);
 CREATE TABLE IF NOT EXISTS directory_users (
   record_id text NOT NULL,
   user_id text NOT NULL,
@@ -215,6 +260,7 @@ type Assert<T extends true> = T;
 export type _RowTypesMatchTables = [
   Assert<Same<typeof orders.$inferSelect, OrderRow>>,
   Assert<Same<typeof enterprises.$inferSelect, EnterpriseRow>>,
+  Assert<Same<typeof workers.$inferSelect, WorkerRow>>,
   Assert<Same<typeof directoryUsers.$inferSelect, DirectoryUserRow>>,
   Assert<Same<typeof directoryDevices.$inferSelect, DirectoryDeviceRow>>,
 ];

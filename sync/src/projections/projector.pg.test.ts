@@ -5,7 +5,14 @@ import { MemoryRecordStore } from '../adapters/storage/memory-record-store';
 import { PostgresRecordStore } from '../adapters/storage/postgres-record-store';
 import { startPostgresTestServer, type PostgresTestServer } from '../adapters/storage/postgres-test-server';
 import { Projector, type ProjectionDatabase } from './projector';
-import { phones, projectStates, readProjectionTables, runScenario, SimulatedNetwork } from './test-support';
+import {
+  phones,
+  projectStates,
+  readProjectionTables,
+  registryRecordCount,
+  runScenario,
+  SimulatedNetwork,
+} from './test-support';
 
 // A real PostgreSQL 15 for this file. Without PostgreSQL installed every test fails with the line to
 // install it (see postgres-test-server.ts): this suite never skips silently.
@@ -59,7 +66,10 @@ test('on PostgreSQL too, catching up round by round equals rebuilding from seq 0
 
   const incremental = await readProjectionTables({ db });
   expect(incremental.orders).toHaveLength(200);
-  expect(await projector.rebuild()).toEqual({ records: 207, consumedSeq: await store.currentSeq() });
+  expect(await projector.rebuild()).toEqual({
+    records: 200 + registryRecordCount,
+    consumedSeq: await store.currentSeq(),
+  });
   expect(await readProjectionTables({ db })).toEqual(incremental);
   expect(incremental).toEqual(projectStates({ states: network.readStates() }));
 
@@ -88,7 +98,10 @@ test('a PostgreSQL record store in the same database as the tables (a hub): catc
   const network = await SimulatedNetwork.create({ store, seed: 5 });
   await network.receiveOrders({ count: 12 });
   await network.advanceOrders({ maxSteps: 6 });
-  expect(await projector.catchUp()).toEqual({ records: 12 + 7, consumedSeq: await store.currentSeq() });
+  expect(await projector.catchUp()).toEqual({
+    records: 12 + registryRecordCount,
+    consumedSeq: await store.currentSeq(),
+  });
   const expected = projectStates({ states: network.readStates() });
   expect(await readProjectionTables({ db })).toEqual(expected);
   await network.advanceOrders({ maxSteps: 6 });

@@ -14,6 +14,7 @@ import {
   phones,
   projectStates,
   readProjectionTables,
+  registryRecordCount,
   runScenario,
   SimulatedNetwork,
   type ScenarioRound,
@@ -98,6 +99,11 @@ describe('200 orders with random lifecycles, signed and sequenced, projected as 
       ['dispatched', 'accepted', 'in_service', 'served', 'awaiting_dispatch'].includes(s.status),
     );
     some('anonymous', (s) => s.citizenPhone === null);
+    // Workers come from their records: the homes checked those records when the enterprise named them.
+    some(
+      'served by a worker of a worker record',
+      (s) => s.dispatch?.workerId?.startsWith('worker:hub:') ?? false,
+    );
   });
 
   test('each catch-up projects exactly the records changed since the last one, and the tables then equal the records', () => {
@@ -107,7 +113,8 @@ describe('200 orders with random lifecycles, signed and sequenced, projected as 
       expect(round.caughtUp.consumedSeq, `round ${i}`).toBe(round.storeSeq);
       expect(round.matches, `round ${i}`).toBe(true);
     }
-    expect(rounds[0]?.changed).toBe(7); // the directory and six enterprises
+    expect(rounds[0]?.changed).toBe(registryRecordCount); // the directory, 6 enterprises, 12 workers
+    expect(registryRecordCount).toBe(19);
   });
 
   test('nothing new: catch-up reads nothing; a new projector on the same tables resumes where it stopped', async () => {
@@ -122,9 +129,13 @@ describe('200 orders with random lifecycles, signed and sequenced, projected as 
     const incremental = await readProjectionTables({ db });
     expect(incremental.orders).toHaveLength(200);
     expect(incremental.enterprises).toHaveLength(6);
+    expect(incremental.workers.map((w) => w.status).sort()).toEqual([
+      ...Array<string>(11).fill('active'),
+      'left',
+    ]);
     expect(incremental.directoryDevices.some((d) => d.revokedAt !== null)).toBe(true);
     const rebuilt = await projector.rebuild();
-    expect(rebuilt).toEqual({ records: 200 + 7, consumedSeq: await store.currentSeq() });
+    expect(rebuilt).toEqual({ records: 200 + registryRecordCount, consumedSeq: await store.currentSeq() });
     expect(await readProjectionTables({ db })).toEqual(incremental);
     expect(incremental).toEqual(projectStates({ states: network.readStates() }));
   });
@@ -247,6 +258,10 @@ describe('200 orders with random lifecycles, signed and sequenced, projected as 
         'orders_county_category_received_idx',
       ],
       [`SELECT record_id FROM orders WHERE enterprise_id = 'ent-shunda'`, 'orders_enterprise_idx'],
+      [
+        `SELECT count(*) FROM workers WHERE enterprise_id = 'ent-shunda' AND status = 'active' AND pre_post_training_passed`,
+        'workers_enterprise_status_idx',
+      ],
     ];
     // 200 rows fit one page, where a sequential scan is cheapest: forbid it to see which index serves.
     await pglite.exec('SET enable_seqscan = off');
@@ -269,10 +284,13 @@ test('a record store in the same PGlite as the tables (the appliance): catch-up 
   await network.receiveOrders({ count: 15 });
   await network.advanceOrders({ maxSteps: 6 });
   const caughtUp = await projector.catchUp();
-  expect(caughtUp.records).toBe(15 + 7);
+  expect(caughtUp.records).toBe(15 + registryRecordCount);
   const expected = projectStates({ states: network.readStates() });
   expect(await readProjectionTables({ db })).toEqual(expected);
-  expect(await projector.rebuild()).toEqual({ records: 15 + 7, consumedSeq: await store.currentSeq() });
+  expect(await projector.rebuild()).toEqual({
+    records: 15 + registryRecordCount,
+    consumedSeq: await store.currentSeq(),
+  });
   expect(await readProjectionTables({ db })).toEqual(expected);
   expect(expected.directoryUsers.every((u) => u.recordId === directoryId)).toBe(true);
   await store.close();
@@ -292,7 +310,7 @@ test('concurrent calls are serialised: the consumed seq never goes back', async 
   ]);
   const seq = await store.currentSeq();
   expect(results.map((r) => r.consumedSeq)).toEqual([seq, seq, seq, seq]);
-  expect(results.map((r) => r.records)).toEqual([17, 0, 17, 0]);
+  expect(results.map((r) => r.records)).toEqual([10 + registryRecordCount, 0, 10 + registryRecordCount, 0]);
   expect(await readProjectionTables({ db })).toEqual(projectStates({ states: network.readStates() }));
   expect(() => new Projector({ db, store, batchSize: 0 })).toThrow(/batchSize/);
 });
@@ -307,7 +325,7 @@ test('tables made from another store (consumed seq ahead of the store) are rebui
   const other = await SimulatedNetwork.create({ store: replaced, seed: 4 });
   expect(await replaced.currentSeq()).toBeLessThan(await first.currentSeq());
   expect(await new Projector({ db, store: replaced }).catchUp()).toEqual({
-    records: 7,
+    records: registryRecordCount,
     consumedSeq: await replaced.currentSeq(),
   });
   expect(await readProjectionTables({ db })).toEqual(projectStates({ states: other.readStates() }));

@@ -12,6 +12,7 @@ import {
   enterprises,
   orders,
   projectionMeta,
+  workers,
 } from './projection-schema';
 
 /** Any drizzle PostgreSQL database: PGlite's and node-postgres' both qualify. */
@@ -136,7 +137,9 @@ export class Projector {
 
   async #truncate(): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await tx.execute(sql`TRUNCATE ${orders}, ${enterprises}, ${directoryUsers}, ${directoryDevices}`);
+      await tx.execute(
+        sql`TRUNCATE ${orders}, ${enterprises}, ${workers}, ${directoryUsers}, ${directoryDevices}`,
+      );
       await writeConsumedSeq({ tx, seq: 0 });
     });
   }
@@ -204,6 +207,12 @@ async function writeProjections(options: {
     for (const chunk of chunksOf(enterpriseOwners.flatMap((p) => p.rows.enterprises))) {
       await tx.insert(enterprises).values(chunk);
     }
+  }
+  const workerOwners = owning('workers');
+  if (workerOwners.length > 0) {
+    await tx.delete(workers).where(inArray(workers.recordId, idsOf(workerOwners)));
+    for (const chunk of chunksOf(workerOwners.flatMap((p) => p.rows.workers)))
+      await tx.insert(workers).values(chunk);
   }
   const userOwners = owning('directoryUsers');
   if (userOwners.length > 0) {

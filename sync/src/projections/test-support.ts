@@ -7,12 +7,13 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import * as Y from 'yjs';
 import {
   createId,
-  Qualification,
+  toWorker,
   type DirectoryState,
   type EnterpriseState,
   type OrderState,
+  type WorkerState,
 } from '../domain';
-import { allChecksPassed, day, makeWorker } from '../domain/test-support';
+import { allChecksPassed, day } from '../domain/test-support';
 import type { RecordStore } from '../ports/record-store';
 import type { CryptoKey } from '../records/device-keys';
 import { sequenceRecord } from '../records/home-sequencer';
@@ -29,7 +30,7 @@ import {
   type TestDevice,
 } from '../records/test-support';
 import { projectRecord, type ProjectedRows } from './project-record';
-import { directoryDevices, directoryUsers, enterprises, orders } from './projection-schema';
+import { directoryDevices, directoryUsers, enterprises, orders, workers } from './projection-schema';
 import type { CatchUpResult, ProjectionDatabase, Projector } from './projector';
 
 export const counties = ['330106', '330105', '330108'] as const;
@@ -119,6 +120,9 @@ const enterpriseSpecs: EnterpriseSpec[] = [
   { id: 'ent-pending', kind: 'enterprise', items: ['FAM-CLEANING'], counties: [...counties], active: false },
 ];
 
+/** Records a new network stores before any order: the directory, the enterprises, two workers each. */
+export const registryRecordCount = 1 + enterpriseSpecs.length * 3;
+
 type Step = { device: TestDevice; type: string; payload: unknown };
 export type NetworkDevices = {
   hub: TestDevice;
@@ -142,18 +146,11 @@ export class SimulatedNetwork {
   readonly #directoryDoc: Y.Doc;
   #directory: DirectoryState;
   readonly #enterprises = new Map<string, { recordId: string; doc: Y.Doc }>();
+  /** Two worker records per enterprise, by `<enterprise>-w<n>`. */
+  readonly #workers = new Map<string, { recordId: string; doc: Y.Doc }>();
   readonly #orders: OrderEntry[] = [];
   readonly #keyCache = new Map<string, CryptoKey>();
   readonly #changed = new Set<string>();
-  readonly #workers = enterpriseSpecs.flatMap((spec) =>
-    [1, 2].map((n) =>
-      makeWorker({
-        id: `${spec.id}-w${n}`,
-        enterpriseId: spec.id,
-        qualifications: Object.values(Qualification),
-      }),
-    ),
-  );
   #now = t0 + 3_600_000;
   #extraDevices = 0;
 
@@ -205,6 +202,9 @@ export class SimulatedNetwork {
     });
     await network.#append({ recordId: directoryId, update: Y.encodeStateAsUpdate(doc) });
     for (const spec of enterpriseSpecs) await network.#createEnterprise({ spec });
+    for (const spec of enterpriseSpecs) {
+      for (const n of [1, 2]) await network.#createWorker({ enterpriseId: spec.id, n });
+    }
     return network;
   }
 
@@ -222,6 +222,7 @@ export class SimulatedNetwork {
       states.set(recordId, readRecordSnapshot({ doc, recordId }).state);
     read(directoryId, this.#directoryDoc);
     for (const { recordId, doc } of this.#enterprises.values()) read(recordId, doc);
+    for (const { recordId, doc } of this.#workers.values()) read(recordId, doc);
     for (const { recordId, doc } of this.#orders) read(recordId, doc);
     return states;
   }
@@ -280,6 +281,20 @@ export class SimulatedNetwork {
         device: officer,
         type: 'suspend',
         payload: { reason: '价格投诉未整改', until: this.#now + 30 * day },
+      });
+      await this.#workerCommands({
+        key: 'ent-kangle-w2',
+        commands: [{ device: officer, type: 'suspendWorker', payload: { reason: '健康证待复查' } }],
+      });
+    }
+    if (options.round === 3) {
+      await this.#workerCommands({
+        key: 'ent-kangle-w2',
+        commands: [{ device: officer, type: 'reinstateWorker', payload: { reason: '复查合格' } }],
+      });
+      await this.#workerCommands({
+        key: 'ent-jiajie-w2',
+        commands: [{ device: officer, type: 'leaveEnterprise', payload: { reason: '合同到期' } }],
       });
     }
     // A seat enrolled every round and the previous round's revoked: directory rows come and change.
@@ -409,6 +424,103 @@ export class SimulatedNetwork {
     await this.#append({ recordId, update: decided.update });
   }
 
+  /**
+   * A worker record: registered, trained, with a health certificate and the certificates the simulated
+   * items need, all decided by the hub at once. Its clock steps are fixed, so the seeded choices of the
+   * orders do not depend on how many proposals a worker takes.
+   */
+  async #createWorker(options: { enterpriseId: string; n: number }): Promise<void> {
+    const key = `${options.enterpriseId}-w${options.n}`;
+    const recordId = `worker:hub:${createId({ now: this.#fixedTick() })}`;
+    this.#workers.set(key, { recordId, doc: new Y.Doc({ guid: recordId }) });
+    const { officer, hub } = this.devices;
+    const certificate = (qualification: string, validUntil: number) => ({
+      device: officer,
+      type: 'addCertificate',
+      payload: { certificate: { qualification, number: `${qualification}-${key}`, validUntil } },
+    });
+    await this.#workerCommands({
+      key,
+      commands: [
+        {
+          device: officer,
+          type: 'registerWorker',
+          payload: {
+            workerId: recordId,
+            enterpriseId: options.enterpriseId,
+            name: `${key} 师傅`,
+            idNumberMasked: '330106********1234',
+            phone: options.n === 1 ? '+8613900000001' : null,
+          },
+        },
+        {
+          device: hub,
+          type: 'recordTraining',
+          payload: {
+            training: {
+              courseCode: 'PPT-2026',
+              courseName: '岗前培训',
+              grants: 'pre_post_training',
+              hours: 40,
+              examScore: 80 + options.n,
+              passMark: 60,
+              completedAt: t0 - 10 * day,
+              validUntil: options.n === 1 ? null : t0 + 700 * day,
+            },
+          },
+        },
+        certificate('health_certificate', t0 + 180 * day),
+        certificate('domestic_service_cert', t0 + 900 * day),
+        certificate('plumber_cert', t0 + 900 * day),
+      ],
+    });
+  }
+
+  async #workerCommands(options: {
+    key: string;
+    commands: readonly { device: TestDevice; type: string; payload: unknown }[];
+  }): Promise<void> {
+    const worker = this.#workers.get(options.key);
+    if (!worker) throw new Error(`no worker ${options.key}`);
+    const { recordId, doc } = worker;
+    for (const c of options.commands) {
+      const proposed = await proposeCommand({
+        doc,
+        recordId,
+        device: c.device,
+        actor: c.device.actor,
+        type: c.type,
+        payload: c.payload,
+        at: this.#fixedTick(),
+      });
+      await this.#append({ recordId, update: proposed.update });
+    }
+    const decided = await sequenceRecord({
+      doc,
+      recordId,
+      directory: this.#directory,
+      registry: registryOf({ enterprises: this.#enterpriseStates(), workers: [] }),
+      keyCache: this.#keyCache,
+    });
+    const rejected = decided.decisions.find((d) => d.outcome === 'rejected');
+    if (rejected) throw new Error(`worker ${options.key} rejected: ${JSON.stringify(rejected)}`);
+    await this.#append({ recordId, update: decided.update });
+  }
+
+  #workerStates(): WorkerState[] {
+    return [...this.#workers.values()]
+      .map(({ recordId, doc }) => readRecordSnapshot({ doc, recordId }).state as WorkerState | null)
+      .filter((state) => state !== null);
+  }
+
+  #workerId(options: { enterpriseId: string; n: number }): string {
+    // Every enterprise has two; the fallback, an id no record has, would be refused by the home.
+    return (
+      this.#workers.get(`${options.enterpriseId}-w${options.n}`)?.recordId ??
+      `${options.enterpriseId}-w${options.n}`
+    );
+  }
+
   #enterpriseStates(): EnterpriseState[] {
     return [...this.#enterprises.values()]
       .map(({ recordId, doc }) => readRecordSnapshot({ doc, recordId }).state as EnterpriseState | null)
@@ -418,7 +530,10 @@ export class SimulatedNetwork {
   async #advanceOrder(options: { entry: OrderEntry; steps: number }): Promise<void> {
     const { entry } = options;
     const county = entry.recordId.slice(6, 12);
-    const registry = registryOf({ enterprises: this.#enterpriseStates(), workers: this.#workers });
+    const registry = registryOf({
+      enterprises: this.#enterpriseStates(),
+      workers: this.#workerStates().map((state) => toWorker({ state })),
+    });
     const sequence = async () => {
       const decided = await sequenceRecord({
         doc: entry.doc,
@@ -553,7 +668,9 @@ export class SimulatedNetwork {
       case 'dispatched': {
         const roll = r.next();
         if (roll < 0.7) {
-          const workerId = r.chance({ p: 0.5 }) ? `${dispatchedTo}-w${r.int({ min: 1, max: 2 })}` : null;
+          const workerId = r.chance({ p: 0.5 })
+            ? this.#workerId({ enterpriseId: dispatchedTo, n: r.int({ min: 1, max: 2 }) })
+            : null;
           return {
             device: enterpriseStaff,
             type: 'accept',
@@ -574,7 +691,7 @@ export class SimulatedNetwork {
           return {
             device: enterpriseStaff,
             type: 'assignWorker',
-            payload: { workerId: `${dispatchedTo}-w1` },
+            payload: { workerId: this.#workerId({ enterpriseId: dispatchedTo, n: 1 }) },
           };
         }
         return r.chance({ p: 0.9 })
@@ -627,6 +744,11 @@ export class SimulatedNetwork {
     if (changed) this.#changed.add(options.recordId);
   }
 
+  #fixedTick(): number {
+    this.#now += 60_000;
+    return this.#now;
+  }
+
   #tick(): number {
     this.#now += this.random.int({ min: 1, max: 20 }) * 60_000;
     return this.#now;
@@ -640,6 +762,7 @@ export async function readProjectionTables(options: { db: ProjectionDatabase }):
   return {
     orders: await db.select().from(orders).orderBy(byBytes(orders.recordId)),
     enterprises: await db.select().from(enterprises).orderBy(byBytes(enterprises.recordId)),
+    workers: await db.select().from(workers).orderBy(byBytes(workers.recordId)),
     directoryUsers: await db
       .select()
       .from(directoryUsers)
@@ -653,12 +776,19 @@ export async function readProjectionTables(options: { db: ProjectionDatabase }):
 
 /** What the tables must hold for these record states, in readProjectionTables' order. */
 export function projectStates(options: { states: ReadonlyMap<string, unknown> }): ProjectedRows {
-  const rows: ProjectedRows = { orders: [], enterprises: [], directoryUsers: [], directoryDevices: [] };
+  const rows: ProjectedRows = {
+    orders: [],
+    enterprises: [],
+    workers: [],
+    directoryUsers: [],
+    directoryDevices: [],
+  };
   const ids = [...options.states.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const recordId of ids) {
     const projected = projectRecord({ recordId, state: options.states.get(recordId) }).rows;
     rows.orders.push(...projected.orders);
     rows.enterprises.push(...projected.enterprises);
+    rows.workers.push(...projected.workers);
     rows.directoryUsers.push(...projected.directoryUsers);
     rows.directoryDevices.push(...projected.directoryDevices);
   }

@@ -2,6 +2,7 @@ import {
   applyDirectoryCommand,
   applyEnterpriseCommand,
   applyOrderCommand,
+  applyWorkerCommand,
   type EnterpriseState,
   type OrderItemFacts,
   type Result,
@@ -22,7 +23,7 @@ type KindHandler = (options: { state: unknown; command: unknown; context: KindCo
 
 /**
  * The lifecycle of each record kind: the same pure reducers every replica runs. Kinds without a
- * lifecycle yet (worker, complaint, inspection) are refused rather than accepted unchecked.
+ * lifecycle yet (complaint, inspection) are refused rather than accepted unchecked.
  */
 const handlers: Partial<Record<string, KindHandler>> = {
   order: ({ state, command, context }) =>
@@ -35,6 +36,15 @@ const handlers: Partial<Record<string, KindHandler>> = {
     applyEnterpriseCommand({
       state: state as Parameters<typeof applyEnterpriseCommand>[0]['state'],
       command,
+    }),
+  worker: ({ state, command, context }) =>
+    applyWorkerCommand({
+      state: state as Parameters<typeof applyWorkerCommand>[0]['state'],
+      command,
+      context:
+        context.mode === 'replay'
+          ? { mode: 'replay' }
+          : { mode: 'home', findEnterprise: context.registry.findEnterprise },
     }),
   directory: ({ state, command, context }) =>
     applyDirectoryCommand({

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
-import type { DirectoryState, EnterpriseState, Worker } from '../domain';
-import { findCatalogueItemFacts } from '../domain';
+import type { DirectoryState, EnterpriseState, RecordKind, Worker, WorkerState } from '../domain';
+import { findCatalogueItemFacts, parseRecordId, recordIdSchema, toWorker } from '../domain';
 import type { RecordStore } from '../ports/record-store';
 import type { CryptoKey } from '../records/device-keys';
 import { sequenceRecord, type SequenceResult, type TrustedSigner } from '../records/home-sequencer';
@@ -14,19 +14,42 @@ export interface RegistrySource {
   findWorker(options: { id: string }): Promise<Worker | undefined>;
 }
 
-/** Enterprises as the replica holds them: their records in its store. Workers have no records yet. */
+/** The accepted state of a record of `kind` in the store; undefined for another kind or an unknown id. */
+async function readAcceptedState(options: {
+  store: RecordStore;
+  recordId: string;
+  kind: RecordKind;
+}): Promise<unknown> {
+  const { store, recordId, kind } = options;
+  // Ids come from proposals' payloads (untrusted): an order id named as a worker must not read as one.
+  const parsed = recordIdSchema.safeParse(recordId);
+  if (!parsed.success || parseRecordId({ recordId }).kind !== kind) return undefined;
+  const record = await store.readRecord({ recordId });
+  if (!record) return undefined;
+  const doc = loadRecordDoc({ recordId, update: record.update });
+  try {
+    return readRecordSnapshot({ doc, recordId }).state ?? undefined;
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * The registry as the replica holds it: enterprise and worker records in its store, as their home (the
+ * hub) accepted them. A county appliance has them once synced from the hub, so it can check the worker
+ * an enterprise names for an order. Bookings are not looked up (the worker record holds none; they would
+ * mean reading every order), so a worker double-booked across orders is not refused here.
+ */
 export function createStoreRegistrySource(options: { store: RecordStore }): RegistrySource {
+  const { store } = options;
   return {
-    findEnterprise: async ({ id }) => {
-      const record = await options.store.readRecord({ recordId: id });
-      if (!record) return undefined;
-      const doc = loadRecordDoc({ recordId: id, update: record.update });
-      const state = readRecordSnapshot({ doc, recordId: id }).state as EnterpriseState | null;
-      doc.destroy();
-      return state ?? undefined;
+    findEnterprise: async ({ id }) =>
+      (await readAcceptedState({ store, recordId: id, kind: 'enterprise' })) as EnterpriseState | undefined,
+    findWorker: async ({ id }) => {
+      const state = (await readAcceptedState({ store, recordId: id, kind: 'worker' })) as
+        WorkerState | undefined;
+      return state && toWorker({ state });
     },
-    // Worker records get their lifecycle with the registry (hub issue); until then no worker can be named.
-    findWorker: () => Promise.resolve(undefined),
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './device-peer';
+export * from './dispatch-candidates';
 export * from './home-service';
 export * from './local-writes';
 export * from './record-digest';

@@ -120,6 +120,11 @@ export const ENDPOINTS = [
     path: '/api/seat/status',
     description: 'JSON {status}: available, break, wrap_up, logged_out',
   },
+  {
+    method: 'GET',
+    path: '/api/wallboard',
+    description: 'supervisor: calls waiting per queue, seats, today’s and this week’s figures',
+  },
   { method: 'GET', path: '/api/callbacks', description: 'missed and abandoned calls to call back' },
   {
     method: 'GET',
@@ -131,6 +136,11 @@ export const ENDPOINTS = [
     method: 'POST',
     path: '/api/sms/inbound',
     description: 'the carrier SMS gateway’s webhook (its own token)',
+  },
+  {
+    method: 'POST',
+    path: '/api/devices',
+    description: 'JSON {deviceId, publicKey}: enrol this browser’s signing key for the logged-in user',
   },
   { method: 'WS', path: '/ws/console?token=…', description: 'screen pops and live calls for the consoles' },
   { method: 'WS', path: '/sync?token=…', description: 'the bulk sync protocol for the county’s PWAs' },

@@ -26,6 +26,7 @@ let pglite: PGlite;
 let store: PgliteCallStore;
 let dir: string;
 let sim: SwitchSimulator;
+let clock: FakeClock;
 let control: EslCallControl;
 let calls: CallService;
 let app: Hono;
@@ -39,9 +40,10 @@ beforeAll(async () => {
   for (const statement of createProjectionSchemaSql.split(';'))
     if (statement.trim() !== '') await pglite.exec(statement);
   dir = await mkdtemp(join(tmpdir(), 'jz-routes-'));
+  clock = new FakeClock();
   sim = new SwitchSimulator({
     port: 0,
-    clock: new FakeClock(),
+    clock,
     password: 'routes-test',
     recordingsDir: dir,
     heartbeatIntervalMs: 0,
@@ -404,4 +406,100 @@ test('an admin creates seat users; others may not; a taken username or a weak pa
     token: await login({ username: 'seat2', password: 'seat-password-2' }),
   });
   expect(((await me.json()) as { user: { seat: string } }).user.seat).toBe('1002');
+});
+
+test('the wall board: callers waiting per queue (masked, longest first), seats, today and this week in China time', async () => {
+  // The simulator's clock: Tuesday 7 July 2020, 10:00 China time; the board is read 30 s later.
+  const at = new Date(clock.now() + 30_000);
+  expect(at.toISOString().slice(0, 10)).toBe('2020-07-07');
+  const board = new Hono();
+  mountTelephonyRoutes({
+    app: board,
+    auth,
+    calls,
+    store,
+    control,
+    files: new RecordingFiles({ root: dir }),
+    agentName: ({ seat }) => `${seat}@default`,
+    defaultAreaCode: '0571',
+    outbound: { gateway: 'carrier', callerIdNumber: '057188012345' },
+    now: () => at,
+  });
+  installJsonErrors({ app: board, logger: quiet, processName: 'appliance' });
+  const record = (id: string, startedAt: string, patch: Partial<CallRecord> = {}): CallRecord => ({
+    ...callRecord({ id, caller: '+8613800000009', startedAt }),
+    ...patch,
+  });
+  for (const call of [
+    record('wb-today-1', '2020-07-07T01:00:00.000Z'),
+    // 00:30 on Tuesday in China is still Monday in UTC.
+    record('wb-today-2', '2020-07-06T16:30:00.000Z', { waitSec: 20, talkSec: 65 }),
+    record('wb-today-3', '2020-07-07T01:30:00.000Z', {
+      outcome: 'abandoned',
+      agent: null,
+      waitSec: 40,
+      talkSec: null,
+    }),
+    record('wb-today-out', '2020-07-07T01:40:00.000Z', { direction: 'outbound', queue: null }),
+    record('wb-monday', '2020-07-06T03:00:00.000Z', { agent: '1002@default', talkSec: 100 }),
+    // Sunday 23:00 in China: last week.
+    record('wb-sunday', '2020-07-05T15:00:00.000Z'),
+  ])
+    await store.saveCall({ record: call });
+
+  // Nobody can answer, so a caller waits in the queue.
+  await control.api({ command: "callcenter_config agent set status 1001@default 'Logged Out'" });
+  const { uuid } = sim.placeInboundCall({ callerNumber: '13912345678', patienceMs: 600_000 });
+  const deadline = Date.now() + 10_000;
+  while (calls.live.get({ id: uuid })?.state !== 'queued' && Date.now() < deadline) await sleep(10);
+
+  const res = await board.request('/api/wallboard', {
+    headers: { authorization: `Bearer ${supervisorToken}` },
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as {
+    queues: Array<{ name: string; waiting: Array<{ waitingSeconds: number }> }>;
+  };
+  expect(body).toMatchObject({
+    at: at.toISOString(),
+    queues: [
+      {
+        name: 'hotline',
+        waiting: [{ callId: uuid, callerMasked: '139****5678' }],
+      },
+    ],
+    agents: [
+      {
+        name: '1001@default',
+        status: 'Logged Out',
+        answeredToday: 2,
+        handleSecondsToday: 120,
+      },
+    ],
+    today: {
+      offered: 3,
+      answered: 2,
+      answeredWithin15sRate: 1 / 3,
+      abandoned: 1,
+      abandonRate: 1 / 3,
+      averageHandleSeconds: 60,
+      averageWaitSeconds: 22,
+    },
+    week: {
+      agents: [
+        { name: '1001@default', answered: 2, averageHandleSeconds: 60 },
+        { name: '1002@default', answered: 1, averageHandleSeconds: 100 },
+      ],
+    },
+  });
+  const waited = body.queues[0]?.waiting[0]?.waitingSeconds ?? -1;
+  expect(waited).toBeGreaterThanOrEqual(25);
+  expect(waited).toBeLessThanOrEqual(30);
+  expect(JSON.stringify(body)).not.toContain('13912345678');
+
+  const seat = await board.request('/api/wallboard', { headers: { authorization: `Bearer ${token}` } });
+  expect(seat.status).toBe(403);
+  expect(((await seat.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+  expect((await board.request('/api/wallboard')).status).toBe(401);
+  sim.hangup({ uuid });
 });

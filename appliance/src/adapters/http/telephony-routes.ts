@@ -10,6 +10,7 @@ import type { AuthenticatedUser, AuthService } from '../../services/auth-service
 import { LoginError } from '../../services/auth-service';
 import type { CallService } from '../../services/call-service';
 import { summariseQueueCalls } from '../../domain/calls/queue-figures';
+import { buildWallboard, wallboardPeriods } from '../../domain/calls/wallboard';
 import type { CallControl } from '../../ports/call-control';
 import type { CallStore } from '../../ports/call-store';
 import {
@@ -198,6 +199,25 @@ export function mountTelephonyRoutes(options: { app: Hono } & TelephonyRoutesOpt
     const inbound = calls.filter((call) => call.direction === 'inbound');
     const figures = summariseQueueCalls({ calls: inbound, hourOf: (iso) => localHour({ iso }) });
     return c.json({ date, timeZone: TIME_ZONE, calls: inbound.length, ...figures });
+  });
+
+  app.get('/api/wallboard', async (c) => {
+    await requireSupervisor(c);
+    const at = now();
+    const { weekFrom } = wallboardPeriods({ now: at });
+    // `to` is exclusive: a second ahead takes in a call stored this very moment.
+    const weekCalls = await store.listCalls({
+      from: weekFrom,
+      to: new Date(at.getTime() + 1000).toISOString(),
+    });
+    return c.json(
+      buildWallboard({
+        now: at,
+        calls: options.calls.live.calls(),
+        agents: options.calls.live.agents(),
+        weekCalls,
+      }),
+    );
   });
 
   app.post('/api/calls/dial', async (c) => {

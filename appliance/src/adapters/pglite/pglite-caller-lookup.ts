@@ -1,3 +1,4 @@
+import { findItem } from '@jiazheng/sync/domain';
 import { orders } from '@jiazheng/sync/projections';
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
@@ -48,7 +49,11 @@ export class PgliteCallerLookup implements CallerLookup {
     return {
       callsTotal,
       calls: recentCalls,
-      orders: orderRows.map((row) => ({ ...row, receivedAt: new Date(row.receivedAt).toISOString() })),
+      orders: orderRows.map((row) => ({
+        ...row,
+        itemName: findItem({ code: row.itemCode })?.name ?? { zh: row.itemCode, en: row.itemCode },
+        receivedAt: new Date(row.receivedAt).toISOString(),
+      })),
       knownName: orderRows.find((row) => row.citizenName.trim() !== '')?.citizenName ?? null,
       openCallbacks: openCallbacks?.n ?? 0,
     };

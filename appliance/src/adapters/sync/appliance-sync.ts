@@ -5,17 +5,21 @@ import {
   type WebSocketConnector,
   type WebSocketConstructor,
 } from '@jiazheng/sync/relay';
+import { findActiveSigner } from '@jiazheng/sync/domain';
 import {
   authenticateDevicePeer,
   createReplicaPolicy,
   digestRecords,
   HomeService,
+  proposeToStore,
   reportStoredRecord,
   type RecordDigests,
   type RecordReport,
   type SyncPeer,
 } from '@jiazheng/sync/replica';
 import type { RecordStore } from '@jiazheng/sync/storage';
+import { applianceUserId, planPwaEnrolment, type DirectoryUserSpec } from '../../domain/device-enrolment';
+import type { DeviceEnroller, PwaEnrolmentResult } from '../../ports/device-enroller';
 import type { HubProvisioner } from '../../ports/hub-provisioner';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
@@ -53,12 +57,19 @@ export type ApplianceSyncOptions = {
  * Until the appliance is enrolled at the hub (its directory id is known), no device can connect: it
  * keeps serving HTTP and retries the enrolment in the background.
  */
-export class ApplianceSync implements Service, SyncAdmin {
+export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller {
   readonly server: SyncServer<SyncPeer>;
   readonly #options: ApplianceSyncOptions;
   readonly #now: () => number;
   readonly #client: SyncClient | null;
   readonly #ordersPrefix: string;
+  /** The store as the appliance's own proposals write it: each one is broadcast to the PWAs at once. */
+  readonly #localWrites: PublishingRecordStore;
+  /**
+   * Enrolments one at a time: two requests for one device id with different keys must not both see it
+   * free, or the second would be pending here (and skipped by the view) while its PWA got a 200.
+   */
+  #enrolling: Promise<unknown> = Promise.resolve();
   #home: HomeService | null = null;
   #directoryId: string | null = null;
   #connector: WebSocketConnector | null = null;
@@ -83,6 +94,10 @@ export class ApplianceSync implements Service, SyncAdmin {
         // A PWA's write goes on to the hub.
         forward: ({ recordId }) => this.#client?.notifyLocalChange({ recordId }),
       }),
+    });
+    this.#localWrites = new PublishingRecordStore({
+      store: options.store,
+      publish: (update) => this.server.publish(update),
     });
     this.#client =
       options.hub === undefined
@@ -126,6 +141,7 @@ export class ApplianceSync implements Service, SyncAdmin {
     this.#retryTimer = null;
     this.#provisionAbort?.abort();
     await this.#work;
+    await this.#enrolling;
     const connector = this.#connector;
     this.#connector = null;
     await connector?.stop();
@@ -155,6 +171,83 @@ export class ApplianceSync implements Service, SyncAdmin {
       return null;
     }
     return peer;
+  }
+
+  /**
+   * Enrols a logged-in user's browser key: proposes registerUser (if the user is not in the directory as
+   * the appliance sees it) and enrolDevice, signed by the appliance as its county's system user. They stay
+   * pending until the hub decides them, and `authenticate` honours them meanwhile, so the PWA can open
+   * its sync connection right away, also while the hub is unreachable.
+   */
+  enrolPwa(options: {
+    user: DirectoryUserSpec;
+    deviceId: string;
+    publicKey: string;
+  }): Promise<PwaEnrolmentResult> {
+    const run = this.#enrolling.then(() => this.#enrolPwa(options));
+    this.#enrolling = run.catch(() => undefined);
+    return run;
+  }
+
+  async #enrolPwa(options: {
+    user: DirectoryUserSpec;
+    deviceId: string;
+    publicKey: string;
+  }): Promise<PwaEnrolmentResult> {
+    const { user, deviceId, publicKey } = options;
+    const { device, countyCode, logger } = this.#options;
+    const home = this.#home;
+    const directoryId = this.#directoryId;
+    if (home === null || directoryId === null) {
+      return { ok: false, code: 'not_enrolled', field: null, message: 'sync is not enrolled at a hub yet' };
+    }
+    if (user.countyCode !== countyCode) {
+      return {
+        ok: false,
+        code: 'forbidden',
+        field: 'userId',
+        message: `userId: the appliance of ${countyCode} enrols only users of its county`,
+      };
+    }
+    const directory = await home.directory();
+    if (directory === null) {
+      // Proposals to a directory not yet received would apply to nothing: the device would not be honoured.
+      return {
+        ok: false,
+        code: 'not_enrolled',
+        field: null,
+        message: 'sync is not enrolled at a hub yet: the directory has not arrived from the hub',
+      };
+    }
+    const plan = planPwaEnrolment({ directory, user, deviceId, publicKey });
+    if (!plan.ok) return plan;
+    if (plan.commands.length > 0) {
+      let at = this.#now();
+      for (const command of plan.commands) {
+        await proposeToStore({
+          store: this.#localWrites,
+          recordId: directoryId,
+          device,
+          actor: { userId: applianceUserId({ countyCode }), role: 'system' },
+          type: command.type,
+          payload: command.payload,
+          // Distinct, increasing times, as the hub gives a batch of its own: the log reads in order made.
+          at: at++,
+        });
+      }
+      this.#client?.notifyLocalChange({ recordId: directoryId });
+      logger.info(
+        `sync: enrolled ${deviceId} for ${user.userId} (${plan.commands.map((c) => c.type).join(', ')}), pending at the hub`,
+      );
+      const signer = findActiveSigner({ directory: await home.directory(), deviceId });
+      if ('refused' in signer) {
+        throw new Error(`sync: the enrolment of ${deviceId} is not in the directory view: ${signer.refused}`);
+      }
+    }
+    return {
+      ok: true,
+      enrolment: { deviceId, userId: user.userId, role: user.role, countyCode, directoryId },
+    };
   }
 
   status(): SyncStatus {

@@ -2,10 +2,12 @@ import type {
   ApiErrorBody,
   CallbackEntry,
   CallsByPhoneResponse,
+  DeviceEnrolment,
   LiveCallsResponse,
   LoginResponse,
   SeatStatus,
   User,
+  Wallboard,
 } from './types';
 
 /** An answer from the appliance that is not 2xx, or no answer at all (`status` 0, code `network`). */
@@ -149,6 +151,18 @@ export class ApiClient {
   }
 
   /**
+   * Rings the user's own seat phone, then the citizen (`POST /api/calls/dial`, 202): the appliance places
+   * the call so it is recorded and tied to the order like any other.
+   */
+  dial(options: {
+    phone: string;
+    kind: 'return_visit' | 'callback';
+    orderId?: string;
+  }): Promise<{ callId: string }> {
+    return this.#json({ method: 'POST', path: '/api/calls/dial', body: options });
+  }
+
+  /**
    * A recording as a Blob: an <audio src> cannot send the Bearer token, so the console fetches it and plays
    * an object URL.
    */
@@ -158,6 +172,27 @@ export class ApiClient {
       path: `/api/recordings/${encodeURIComponent(options.id)}`,
     });
     return response.blob();
+  }
+
+  /** Sends an SMS from the centre's number (an enterprise told of a dispatch, a reply to a citizen). */
+  async sendSms(options: { to: string; text: string }): Promise<void> {
+    await this.#json({ method: 'POST', path: '/api/sms/reply', body: options });
+  }
+
+  /** The supervisors' wall board: queues, seats, today's and this week's figures (403 for other roles). */
+  wallboard(): Promise<Wallboard> {
+    return this.#json({ method: 'GET', path: '/api/wallboard' });
+  }
+
+  /** Enrols this browser's signing key for the logged-in user (`POST /api/devices`). */
+  enrolDevice(options: { deviceId: string; publicKey: string }): Promise<DeviceEnrolment> {
+    return this.#json({ method: 'POST', path: '/api/devices', body: options });
+  }
+
+  /** `ws://host/sync?token=…`: the record sync with the appliance, authenticated by a device token. */
+  syncSocketUrl(options: { deviceToken: string; origin?: string }): string {
+    const origin = this.#baseUrl || options.origin || globalThis.location.origin;
+    return `${origin.replace(/^http/, 'ws')}/sync?token=${encodeURIComponent(options.deviceToken)}`;
   }
 
   /** `ws://host/ws/console?token=…` on the same host as the API. */

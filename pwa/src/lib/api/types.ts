@@ -12,6 +12,15 @@ export type User = {
   seat: string | null;
 };
 
+/** This browser's key enrolled for a user at the appliance (pending at the hub until it syncs). */
+export type DeviceEnrolment = {
+  deviceId: string;
+  userId: string;
+  role: string;
+  countyCode: string;
+  directoryId: string;
+};
+
 export type LoginResponse = { token: string; expiresAt: string; user: User };
 
 export const SeatStatus = {
@@ -56,6 +65,8 @@ export type CallerOrder = {
   countyCode: string;
   status: string;
   itemCode: string;
+  /** Absent from appliances older than the console. */
+  itemName?: { zh: string; en: string };
   categoryCode: string;
   citizenName: string;
   receivedAt: string;
@@ -138,3 +149,38 @@ export type LiveCallsResponse = {
 };
 
 export type CallsByPhoneResponse = { phone: string; calls: StoredCall[] };
+
+/** `GET /api/wallboard` (supervisors): the live queues and seats, today's and this week's figures. */
+export type WallboardQueue = {
+  name: string;
+  /** Longest wait first; numbers already masked by the appliance. */
+  waiting: Array<{ callId: string; callerMasked: string; waitingSeconds: number }>;
+  longestWaitSeconds: number;
+};
+
+export type WallboardAgent = {
+  name: string;
+  status: string;
+  state: string;
+  /** Null when the switch gave no usable time. */
+  sinceSeconds: number | null;
+  answeredToday: number;
+  handleSecondsToday: number;
+};
+
+export type Wallboard = {
+  at: string;
+  queues: WallboardQueue[];
+  agents: WallboardAgent[];
+  today: {
+    offered: number;
+    answered: number;
+    /** 0..1, null with nothing offered. */
+    answeredWithin15sRate: number | null;
+    abandoned: number;
+    abandonRate: number | null;
+    averageHandleSeconds: number | null;
+    averageWaitSeconds: number | null;
+  };
+  week: { agents: Array<{ name: string; answered: number; averageHandleSeconds: number | null }> };
+};

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { CallerHistory, StoredCall, User } from '../api/types';
+import type { CallerHistory, DeviceEnrolment, StoredCall, User } from '../api/types';
 
 /** A caller's history as last seen, by their E.164 number: shown at once while a fresh lookup runs. */
 export type CachedCaller = {
@@ -18,9 +18,27 @@ export type StoredSession = {
   user: User;
 };
 
+/**
+ * A signing key of this browser for one user: the private half is a non-extractable CryptoKey (IndexedDB
+ * stores it as is; no script can read its bytes). One per user, since the directory binds a device to a user.
+ */
+export type StoredDeviceKey = {
+  username: string;
+  deviceId: string;
+  publicKey: string;
+  privateKey: CryptoKey;
+  /** Set once the appliance has enrolled the key; until then nothing is signed with it. */
+  enrolment: DeviceEnrolment | null;
+};
+
+/** A conflict the user has dealt with (redone or set aside): no longer shown. */
+export type DismissedConflict = { proposalId: string; at: string };
+
 export type ConsoleDb = Dexie & {
   callers: EntityTable<CachedCaller, 'phone'>;
   session: EntityTable<StoredSession, 'key'>;
+  devices: EntityTable<StoredDeviceKey, 'username'>;
+  dismissedConflicts: EntityTable<DismissedConflict, 'proposalId'>;
 };
 
 /** How many callers to keep: a county's busy week of distinct callers, small enough for any tablet. */
@@ -34,6 +52,12 @@ export function openConsoleDb(
     ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
   }) as ConsoleDb;
   db.version(1).stores({ callers: 'phone, updatedAt', session: 'key' });
+  db.version(2).stores({
+    callers: 'phone, updatedAt',
+    session: 'key',
+    devices: 'username',
+    dismissedConflicts: 'proposalId',
+  });
   return db;
 }
 

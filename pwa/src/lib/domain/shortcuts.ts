@@ -4,7 +4,10 @@ export const SHORTCUTS = [
   { key: 'F2', action: 'answer' },
   { key: 'F3', action: 'available' },
   { key: 'F4', action: 'break' },
+  { key: 'F6', action: 'demand' },
+  { key: 'F7', action: 'orders' },
   { key: 'F8', action: 'lookup' },
+  { key: 'F9', action: 'returnVisits' },
   { key: 'Escape', action: 'close' },
 ] as const;
 

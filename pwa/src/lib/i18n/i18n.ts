@@ -87,13 +87,23 @@ export function formatDateTime(options: {
   const date = new Date(options.iso);
   if (Number.isNaN(date.getTime())) return options.iso;
   const style = options.style ?? 'datetime';
-  const format = new Intl.DateTimeFormat(options.language, {
-    timeZone: TIME_ZONE,
-    ...(style === 'time' ? {} : { year: 'numeric', month: 'short', day: 'numeric' }),
-    ...(style === 'date' ? {} : { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
-  });
+  const key = `${options.language}|${style}`;
+  let format = dateTimeFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(options.language, {
+      timeZone: TIME_ZONE,
+      ...(style === 'time' ? {} : { year: 'numeric', month: 'short', day: 'numeric' }),
+      ...(style === 'date'
+        ? {}
+        : { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+    });
+    dateTimeFormats.set(key, format);
+  }
   return format.format(date);
 }
+
+/** Building a formatter costs far more than using one: a scrolled list of orders formats dozens per frame. */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** Money in yuan, as the language writes it: `¥1,234.50` / `CN¥1,234.50`. */
 export function formatMoney(options: { yuan: number; language: Language }): string {

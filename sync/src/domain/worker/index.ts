@@ -1,2 +1,3 @@
 export * from './identity-number';
 export * from './worker';
+export * from './worker-lifecycle';

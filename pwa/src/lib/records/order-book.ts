@@ -1,0 +1,231 @@
+import {
+  createId,
+  findItem,
+  formatRecordId,
+  rankEnterprises,
+  type DispatchRanking,
+  type EnterpriseState,
+  type OrderCommandType,
+  type OrderState,
+} from '@jiazheng/sync/domain';
+import type { SigningDevice } from '@jiazheng/sync/records';
+import { listDispatchCandidates, proposeToStore, viewStoredRecord } from '@jiazheng/sync/replica';
+import type { RecordStore } from '@jiazheng/sync/storage';
+import { writable, type Readable } from 'svelte/store';
+import type { DeviceEnrolment } from '../api/types';
+import type { OrderRow, RecordConflict } from '../domain/order-rows';
+
+/** Records are listed from the store in pages of this many. */
+const PAGE = 500;
+
+export type OrderBookOptions = {
+  store: RecordStore;
+  device: SigningDevice;
+  enrolment: DeviceEnrolment;
+  /** Called after every local write, so the sync pushes it. */
+  onLocalChange: (options: { recordId: string }) => void;
+  /** Conflicts the user has already dealt with. */
+  dismissed: () => Promise<ReadonlySet<string>>;
+  now?: () => number;
+};
+
+export type OrderBookState = {
+  loaded: boolean;
+  orders: OrderRow[];
+  enterprises: ReadonlyMap<string, EnterpriseState>;
+  /** This device's proposals not yet decided by their home: the outbox. */
+  pending: number;
+  conflicts: RecordConflict[];
+};
+
+/** The demand the call-taker records (what `receive` needs but the order id and channel). */
+export type DemandInput = {
+  channel: 'call' | 'sms' | 'web' | 'walk_in';
+  citizenPhone: string | null;
+  citizenName: string;
+  itemCode: string;
+  urgency: 'normal' | 'urgent' | 'emergency';
+  address: string;
+  wantedAt: number | null;
+  durationMinutes: number | null;
+  notes: string;
+};
+
+/**
+ * The county's orders and the registry's enterprises as this browser holds them in IndexedDB, each shown
+ * as its home accepted it plus this device's pending proposals; and the commands a call-taker proposes.
+ * Every write is a signed proposal stored locally first, so it works offline and is never lost.
+ */
+export class OrderBook {
+  readonly #options: OrderBookOptions;
+  readonly #orders = new Map<string, OrderRow>();
+  readonly #enterprises = new Map<string, EnterpriseState>();
+  readonly #state = writable<OrderBookState>({
+    loaded: false,
+    orders: [],
+    enterprises: new Map(),
+    pending: 0,
+    conflicts: [],
+  });
+  #dismissed: ReadonlySet<string> = new Set();
+  #loaded = false;
+
+  constructor(options: OrderBookOptions) {
+    this.#options = options;
+  }
+
+  get state(): Readable<OrderBookState> {
+    return { subscribe: this.#state.subscribe };
+  }
+
+  /** The directory role this device signs as (`administrator`, not the appliance's `admin`). */
+  get role(): string {
+    return this.#options.enrolment.role;
+  }
+
+  get countyCode(): string {
+    return this.#options.enrolment.countyCode;
+  }
+
+  /** Reads every order and enterprise record in the store. */
+  async load(): Promise<void> {
+    this.#dismissed = await this.#options.dismissed();
+    let after = 0;
+    for (;;) {
+      const changes = await this.#options.store.listChanges({
+        after,
+        limit: PAGE,
+        prefixes: ['order:', 'enterprise:'],
+      });
+      if (changes.length === 0) break;
+      for (const change of changes) await this.#read(change.recordId);
+      after = changes[changes.length - 1]?.seq ?? after;
+    }
+    this.#loaded = true;
+    this.#publish();
+  }
+
+  /** A record changed in the store (the sync brought something, or a RESET replaced it). */
+  async refresh(options: { recordId: string }): Promise<void> {
+    await this.#read(options.recordId);
+    if (this.#loaded) this.#publish();
+  }
+
+  async forgetConflicts(): Promise<void> {
+    this.#dismissed = await this.#options.dismissed();
+    this.#publish();
+  }
+
+  order(options: { recordId: string }): OrderRow | undefined {
+    return this.#orders.get(options.recordId);
+  }
+
+  /** Records a citizen's demand as a new order of this county; returns its record id. */
+  async receive(options: { demand: DemandInput }): Promise<string> {
+    const now = (this.#options.now ?? Date.now)();
+    const orderId = formatRecordId({ kind: 'order', scope: this.countyCode, id: createId({ now }) });
+    await this.propose({
+      recordId: orderId,
+      type: 'receive',
+      payload: { orderId, ...options.demand },
+    });
+    return orderId;
+  }
+
+  /** Proposes a command on an order: stored (signed) at once, decided by the appliance when it has it. */
+  async propose(options: { recordId: string; type: OrderCommandType; payload: unknown }): Promise<string> {
+    const { store, device, enrolment } = this.#options;
+    const { proposalId } = await proposeToStore({
+      store,
+      recordId: options.recordId,
+      device,
+      actor: { userId: enrolment.userId, role: enrolment.role },
+      type: options.type,
+      payload: options.payload,
+      at: (this.#options.now ?? Date.now)(),
+    });
+    await this.refresh({ recordId: options.recordId });
+    this.#options.onLocalChange({ recordId: options.recordId });
+    return proposalId;
+  }
+
+  /**
+   * The enterprises ranked for an order waiting for dispatch, from the registry as this browser holds
+   * it (the same rules the appliance applies when it decides the dispatch).
+   */
+  async rank(options: { recordId: string }): Promise<DispatchRanking> {
+    const order = this.#orders.get(options.recordId)?.state;
+    if (!order) throw new Error(`unknown order ${options.recordId}`);
+    const item = findItem({ code: order.itemCode });
+    if (!item) throw new Error(`unknown service item ${order.itemCode}`);
+    const now = (this.#options.now ?? Date.now)();
+    const candidates = await listDispatchCandidates({
+      store: this.#options.store,
+      countyCode: order.countyCode,
+      now,
+    });
+    return rankEnterprises({
+      request: {
+        orderId: order.id,
+        itemCode: order.itemCode,
+        countyCode: order.countyCode,
+        wantedAt: order.wantedAt,
+        durationMinutes: order.durationMinutes,
+        requiredQualifications: [...item.standard.qualifications],
+        excludeEnterpriseIds: order.attempts.map((a) => a.enterpriseId),
+      },
+      candidates,
+      now,
+    });
+  }
+
+  async #read(recordId: string): Promise<void> {
+    const isOrder = recordId.startsWith('order:');
+    if (!isOrder && !recordId.startsWith('enterprise:')) return;
+    const view = await viewStoredRecord({
+      store: this.#options.store,
+      recordId,
+      deviceId: this.#options.device.deviceId,
+    });
+    if (view === null) return;
+    if (!isOrder) {
+      if (view.accepted !== null) this.#enterprises.set(recordId, view.accepted as EnterpriseState);
+      return;
+    }
+    this.#orders.set(recordId, {
+      recordId,
+      state: view.state as OrderState | null,
+      accepted: view.accepted !== null,
+      pending: view.pending.map((p) => ({ id: p.id, type: p.type, at: p.at })),
+      conflicts: view.conflicts.map(({ proposal, entry }) => ({
+        recordId,
+        proposalId: proposal.id,
+        type: proposal.type,
+        payload: proposal.payload,
+        at: proposal.at,
+        code: entry.code,
+        field: entry.field,
+        message: entry.message,
+      })),
+    });
+  }
+
+  #publish(): void {
+    const orders = [...this.#orders.values()];
+    orders.sort((a, b) => (b.state?.receivedAt ?? 0) - (a.state?.receivedAt ?? 0));
+    let pending = 0;
+    const conflicts: RecordConflict[] = [];
+    for (const row of orders) {
+      pending += row.pending.length;
+      for (const c of row.conflicts) if (!this.#dismissed.has(c.proposalId)) conflicts.push(c);
+    }
+    conflicts.sort((a, b) => b.at - a.at);
+    this.#state.set({
+      loaded: true,
+      orders,
+      enterprises: new Map(this.#enterprises),
+      pending,
+      conflicts,
+    });
+  }
+}

@@ -1,0 +1,406 @@
+/**
+ * A call becomes an order, end to end, and survives an outage. Real processes: the hub, a county
+ * appliance (switch simulator, the built PWA) enrolled at it; real Chromium. A citizen calls; the screen
+ * pop shows their history; the call-taker records the demand and dispatches it to the enterprise the
+ * ranking puts first; the order reaches the hub. Then the browser goes offline and the appliance stops:
+ * the call-taker keeps recording and dispatching from IndexedDB, a supervisor's cancel races a dispatch,
+ * and when everything is back nothing is lost, the pending changes sync and the refused dispatch shows in
+ * the conflicts view. Screenshots of each step go to `test/artifacts/`.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createId, searchCatalogue } from '@jiazheng/sync/domain';
+import {
+  createDeviceToken,
+  exportPublicKey,
+  generateDeviceKeys,
+  type SigningDevice,
+} from '@jiazheng/sync/records';
+import { SyncClient, type WebSocketConnector } from '@jiazheng/sync/relay';
+import { proposeToStore, type RecordDigests, type RecordReport } from '@jiazheng/sync/replica';
+import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
+import { WebSocket } from 'ws';
+import { ensurePwaBuilt, launchChromium, logIn, pwaDir } from './support/browser';
+import { killAll, root, spawnPackage, stopProc, urlOf, type Proc } from './support/processes';
+import { seedActiveEnterprise } from './support/registry-seed';
+
+const COUNTY = '330106';
+const HUB_TOKEN = `e2e-hub-${createId()}`;
+const APPLIANCE_TOKEN = `e2e-appliance-${createId()}`;
+const ADMIN_PASSWORD = 'e2e-admin-password';
+const SEAT = { username: 'seat1001', password: 'seat-1001-password', displayName: '王芳', seat: '1001' };
+const SUPERVISOR = { username: 'lead', password: 'lead-password-1', displayName: '陈组长' };
+/** What the call-taker types in the service box: toneless pinyin, as call-takers do. */
+const SERVICE_QUERY = 'baojie';
+const artifacts = join(root, 'test', 'artifacts');
+
+/** One citizen who calls again and again and gives up after a few seconds: a history to pop. */
+const scenario = {
+  name: 'e2e: a citizen calls about a cleaner',
+  seed: 11,
+  arrivalsPerMinute: 10,
+  maxCalls: 60,
+  population: [{ number: '13800130011', name: '周女士' }],
+  talkTimeSeconds: { distribution: 'fixed', value: 2 },
+  patienceSeconds: { distribution: 'fixed', value: 6 },
+  queues: [{ name: 'hotline' }],
+  agents: [{ name: '1001@default', contact: 'user/1001', queues: ['hotline'], answer: 'manual' }],
+};
+
+let workDir = '';
+let hub: Proc | undefined;
+let appliance: Proc | undefined;
+let applianceEnv: Record<string, string> = {};
+let browser: Browser | undefined;
+const connectors: WebSocketConnector[] = [];
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function call<T>(options: { url: string; token: string; body?: unknown }): Promise<T> {
+  const response = await fetch(options.url, {
+    method: options.body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${options.url}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function sessionToken(url: string, user: { username: string; password: string }): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password: user.password }),
+  });
+  if (!response.ok) throw new Error(`login ${user.username}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** A device played by the test with the sync library: a memory store kept in sync over a WebSocket. */
+function syncedDevice(options: { device: SigningDevice; socketUrl: string }): {
+  store: MemoryRecordStore;
+  client: SyncClient;
+} {
+  const store = new MemoryRecordStore();
+  const client = new SyncClient({ store, clientId: options.device.deviceId, cursorKey: 'cursor:e2e' });
+  const connector = client.connectWebSocket({
+    url: async () =>
+      `${options.socketUrl}?token=${encodeURIComponent(await createDeviceToken({ device: options.device, now: Date.now() }))}`,
+    WebSocketImpl: WebSocket,
+    minDelayMs: 100,
+    maxDelayMs: 500,
+  });
+  connectors.push(connector);
+  connector.start();
+  return { store, client };
+}
+
+async function newKeys(prefix: string): Promise<{ device: SigningDevice; publicKey: string }> {
+  const keys = await generateDeviceKeys({ extractable: false });
+  return {
+    device: { deviceId: `${prefix}-${createId()}`, privateKey: keys.privateKey },
+    publicKey: await exportPublicKey({ key: keys.publicKey }),
+  };
+}
+
+async function orderIds(base: string, token: string): Promise<string[]> {
+  const digests = await call<RecordDigests>({
+    url: `${base}/api/sync/digest?prefix=${encodeURIComponent(`order:${COUNTY}:`)}`,
+    token,
+  });
+  return Object.keys(digests.records).sort();
+}
+
+const report = (base: string, token: string, recordId: string) =>
+  call<RecordReport>({ url: `${base}/api/records/${encodeURIComponent(recordId)}`, token });
+
+async function statusAt(base: string, token: string, recordId: string): Promise<string | null> {
+  try {
+    const r = await report(base, token, recordId);
+    return (r.accepted as { status?: string } | null)?.status ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+beforeAll(async () => {
+  ensurePwaBuilt();
+  await mkdir(artifacts, { recursive: true });
+  workDir = await mkdtemp(join(tmpdir(), 'jz-pwa-orders-'));
+  const scenarioPath = join(workDir, 'scenario.json');
+  await writeFile(scenarioPath, JSON.stringify(scenario));
+  hub = spawnPackage({
+    name: 'hub',
+    pkg: 'edge',
+    env: { JZ_HUB_PORT: '0', JZ_HUB_DATA_DIR: join(workDir, 'hub'), JZ_HUB_ADMIN_TOKEN: HUB_TOKEN },
+  });
+  const hubUrl = await urlOf(hub);
+  // A fixed port: the browser's origin (and its IndexedDB) must be the same after the restart.
+  applianceEnv = {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    COUNTY,
+    DATA_DIR: join(workDir, 'appliance'),
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ADMIN_TOKEN: APPLIANCE_TOKEN,
+    SIMULATOR_SCENARIO: scenarioPath,
+    PWA_DIR: pwaDir,
+    HUB_URL: hubUrl,
+    HUB_ADMIN_TOKEN: HUB_TOKEN,
+    HUB_RECONNECT_MAX_MS: '1000',
+  };
+  appliance = spawnPackage({ name: 'appliance', pkg: 'appliance', env: applianceEnv });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  for (const connector of connectors) await connector.stop();
+  await browser?.close();
+  for (const proc of [appliance, hub]) if (proc !== undefined) await stopProc(proc);
+  killAll();
+  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+}, 60_000);
+
+test('a call becomes a dispatched order that reaches the hub, and an outage loses nothing', async () => {
+  const hubUrl = await urlOf(hub!);
+  const url = await urlOf(appliance!);
+  const browserErrors: string[] = [];
+  onTestFailed(() => {
+    for (const proc of [hub, appliance])
+      console.error(`---- ${proc?.name} ----\n${proc?.output().slice(-8000) ?? ''}`);
+    console.error(`---- browser ----\n${browserErrors.join('\n')}`);
+  });
+
+  // The registry, as the centre's registry officer brings it in at the hub.
+  const [service] = searchCatalogue({ query: SERVICE_QUERY, limit: 1 });
+  expect(service?.item.handling).toBe('dispatch');
+  const officerKeys = await newKeys('pwa-registry');
+  await call({
+    url: `${hubUrl}/api/provision/device`,
+    token: HUB_TOKEN,
+    body: {
+      userId: 'registry-officer-1',
+      name: '登记员',
+      role: 'registry_officer',
+      countyCode: null,
+      deviceId: officerKeys.device.deviceId,
+      publicKey: officerKeys.publicKey,
+      kind: 'pwa',
+    },
+  });
+  const officer = syncedDevice({
+    device: officerKeys.device,
+    socketUrl: `${hubUrl.replace(/^http/, 'ws')}/sync`,
+  });
+  const desk = {
+    store: officer.store,
+    device: officerKeys.device,
+    actor: { userId: 'registry-officer-1', role: 'registry_officer' },
+    notify: (change: { recordId: string }) => officer.client.notifyLocalChange(change),
+  };
+  const first = await seedActiveEnterprise({
+    desk,
+    name: '西湖家政服务有限公司',
+    licenceNumber: '91330106MA27XL0R2J',
+    contactPhone: '13900001111',
+    countyCodes: [COUNTY],
+    itemCodes: [service!.item.code],
+  });
+  await expect
+    .poll(() => statusAt(url, APPLIANCE_TOKEN, first.enterpriseId), { timeout: 60_000, interval: 250 })
+    .toBe('active');
+
+  // The county's staff, made by its administrator.
+  const adminToken = await sessionToken(url, { username: 'admin', password: ADMIN_PASSWORD });
+  await call({ url: `${url}/api/users`, token: adminToken, body: { ...SEAT, role: 'call_taker' } });
+  await call({
+    url: `${url}/api/users`,
+    token: adminToken,
+    body: { ...SUPERVISOR, role: 'supervisor' },
+  });
+
+  // ── Online: the call, the pop with the caller's history, the order, the dispatch. ─────────────────
+  const context: BrowserContext = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') browserErrors.push(message.text());
+  });
+  await logIn({ page, url, ...SEAT });
+  await expect
+    .poll(() => page.getByTestId('sync-link').textContent(), { timeout: 30_000 })
+    .toContain('已与区县设备同步');
+  const pop = page.getByTestId('screen-pop');
+  await expect
+    .poll(() => pop.getByTestId('pop-number').textContent(), { timeout: 30_000 })
+    .toBe('138****0011');
+  await expect
+    .poll(() => pop.getByTestId('timeline-call').count(), { timeout: 40_000, interval: 250 })
+    .toBeGreaterThan(0);
+  await shot(page, '1-screen-pop');
+
+  await page.keyboard.press('F6');
+  await page.getByTestId('demand-service').fill(SERVICE_QUERY);
+  await page.getByTestId('demand-service').press('Enter');
+  await expect.poll(() => page.getByTestId('demand-standard').count()).toBe(1);
+  await page.getByLabel('服务地址').fill('西湖区文三路 100 号 3 单元 502');
+  await page.getByLabel('备注').fill('<b>家里有老人</b>');
+  await shot(page, '2-demand');
+  await page.getByTestId('demand-save-dispatch').click();
+  const panel = page.getByTestId('dispatch-panel');
+  await expect.poll(() => panel.getByTestId('dispatch-candidate').count(), { timeout: 20_000 }).toBe(1);
+  expect(await panel.getByTestId('dispatch-candidate').first().textContent()).toContain(
+    '西湖家政服务有限公司',
+  );
+  await shot(page, '3-dispatch-ranking');
+  await page.keyboard.press('1');
+  await panel.getByTestId('dispatch-done').waitFor();
+  await expect
+    .poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 20_000 })
+    .toBe('待同步 0 项');
+  await shot(page, '4-dispatched');
+
+  // The order reached the hub, dispatched to that enterprise, with the citizen's own number.
+  const [orderA] = await orderIds(url, APPLIANCE_TOKEN);
+  expect(orderA).toBeDefined();
+  await expect
+    .poll(() => statusAt(hubUrl, HUB_TOKEN, orderA!), { timeout: 30_000, interval: 250 })
+    .toBe('dispatched');
+  const atHub = (await report(hubUrl, HUB_TOKEN, orderA!)).accepted as {
+    citizenPhone: string;
+    notes: string;
+    dispatch: { enterpriseId: string };
+  };
+  expect(atHub).toMatchObject({
+    citizenPhone: '+8613800130011',
+    notes: '<b>家里有老人</b>',
+    dispatch: { enterpriseId: first.enterpriseId },
+  });
+
+  // A second demand, saved for dispatch but not dispatched yet: the order the outage races over.
+  await page.getByTestId('tab-call').click();
+  await page.getByTestId('demand-service').fill(SERVICE_QUERY);
+  await page.getByTestId('demand-service').press('Enter');
+  await page.getByLabel('服务地址').fill('西湖区天目山路 8 号');
+  await page.getByTestId('demand-save-dispatch').click();
+  await panel.waitFor();
+  await panel.getByRole('button', { name: '关闭' }).click();
+  await expect
+    .poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 20_000 })
+    .toBe('待同步 0 项');
+  const orderB = (await orderIds(url, APPLIANCE_TOKEN)).find((id) => id !== orderA);
+  expect(orderB).toBeDefined();
+  await expect
+    .poll(() => statusAt(url, APPLIANCE_TOKEN, orderB!), { timeout: 20_000 })
+    .toBe('awaiting_dispatch');
+
+  // ── The outage. The browser loses the network; meanwhile a supervisor cancels order B at the appliance.
+  await context.setOffline(true);
+  const supervisorToken = await sessionToken(url, SUPERVISOR);
+  const supervisorKeys = await newKeys('pwa-lead');
+  const enrolled = await call<{ userId: string; role: string }>({
+    url: `${url}/api/devices`,
+    token: supervisorToken,
+    body: { deviceId: supervisorKeys.device.deviceId, publicKey: supervisorKeys.publicKey },
+  });
+  const lead = syncedDevice({
+    device: supervisorKeys.device,
+    socketUrl: `${url.replace(/^http/, 'ws')}/sync`,
+  });
+  await expect
+    .poll(async () => (await lead.store.readRecord({ recordId: orderB! })) !== null, { timeout: 20_000 })
+    .toBe(true);
+  await proposeToStore({
+    store: lead.store,
+    recordId: orderB!,
+    device: supervisorKeys.device,
+    actor: { userId: enrolled.userId, role: enrolled.role },
+    type: 'cancel',
+    payload: { reason: '市民来电取消' },
+    at: Date.now(),
+  });
+  lead.client.notifyLocalChange({ recordId: orderB! });
+  await expect.poll(() => statusAt(url, APPLIANCE_TOKEN, orderB!), { timeout: 20_000 }).toBe('cancelled');
+  // And the appliance goes down too.
+  await stopProc(appliance!);
+
+  // Offline, even after a reload (the shell comes from the service worker, the data from IndexedDB), the
+  // call-taker records a new demand and dispatches it, and dispatches order B, which this browser still
+  // sees waiting.
+  await page.reload();
+  await page.getByTestId('screen-pop').waitFor();
+  await expect.poll(() => page.getByTestId('sync-link').textContent(), { timeout: 20_000 }).toContain('离线');
+  await page.keyboard.press('F6');
+  await page.getByTestId('demand-service').fill(SERVICE_QUERY);
+  await page.getByTestId('demand-service').press('Enter');
+  await page.getByLabel('来电号码').fill('0571-8888 6666');
+  await page.getByLabel('服务地址').fill('西湖区古墩路 1 号');
+  await page.getByTestId('demand-save-dispatch').click();
+  await expect.poll(() => panel.getByTestId('dispatch-candidate').count(), { timeout: 20_000 }).toBe(1);
+  await page.keyboard.press('1');
+  await panel.getByTestId('dispatch-done').waitFor();
+  await page.getByRole('button', { name: '完成' }).click();
+  const queued = page.getByTestId('dispatch-queue-item');
+  await expect.poll(() => queued.count(), { timeout: 10_000 }).toBe(1);
+  await queued.first().getByRole('button').click();
+  await expect.poll(() => panel.getByTestId('dispatch-candidate').count(), { timeout: 20_000 }).toBe(1);
+  await page.keyboard.press('1');
+  await panel.getByTestId('dispatch-done').waitFor();
+  // receive + awaitDispatch + dispatch for the new order, dispatch for order B.
+  await expect.poll(() => page.getByTestId('sync-pending').textContent()).toBe('待同步 4 项');
+  await shot(page, '5-offline-pending');
+
+  // ── Everything comes back: the appliance (same data, same port) and the browser's network.
+  appliance = spawnPackage({ name: 'appliance (restarted)', pkg: 'appliance', env: applianceEnv });
+  await urlOf(appliance);
+  await context.setOffline(false);
+  await expect
+    .poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 60_000, interval: 250 })
+    .toBe('待同步 0 项');
+  // The cancel came first at order B's home, so the offline dispatch is refused: a conflict to see.
+  await expect
+    .poll(() => page.getByTestId('sync-conflicts').textContent(), { timeout: 20_000 })
+    .toBe('冲突 1 项');
+  await page.getByTestId('sync-conflicts').click();
+  const conflicts = page.getByTestId('conflict');
+  await expect.poll(() => conflicts.count()).toBe(1);
+  expect(await conflicts.first().textContent()).toContain('cancelled');
+  await shot(page, '6-conflict');
+
+  // Nothing lost: the offline order reached the hub dispatched; order B stays cancelled everywhere.
+  const ids = await orderIds(url, APPLIANCE_TOKEN);
+  expect(ids).toHaveLength(3);
+  const orderC = ids.find((id) => id !== orderA && id !== orderB)!;
+  await expect
+    .poll(() => statusAt(hubUrl, HUB_TOKEN, orderC), { timeout: 60_000, interval: 250 })
+    .toBe('dispatched');
+  expect((await report(hubUrl, HUB_TOKEN, orderC)).accepted).toMatchObject({
+    citizenPhone: '+8657188886666',
+  });
+  await expect.poll(() => statusAt(hubUrl, HUB_TOKEN, orderB!), { timeout: 30_000 }).toBe('cancelled');
+  const decisions = (await report(url, APPLIANCE_TOKEN, orderB!)).proposals.map((p) => [p.type, p.decision]);
+  expect(decisions).toContainEqual(['dispatch', 'rejected']);
+
+  // Caller-supplied markup stayed text in the order list.
+  await page.getByTestId('tab-orders').click();
+  await expect.poll(() => page.locator('b', { hasText: '家里有老人' }).count()).toBe(0);
+  expect(browserErrors.filter((text) => !/favicon|ERR_|WebSocket|Failed to fetch|net::/.test(text))).toEqual(
+    [],
+  );
+  await context.close();
+}, 300_000);
