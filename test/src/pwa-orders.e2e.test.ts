@@ -135,8 +135,11 @@ async function statusAt(base: string, token: string, recordId: string): Promise<
   }
 }
 
-async function shot(page: Page, name: string): Promise<void> {
+/** A step's screenshot in test/artifacts; the ones the docs show are also written to docs/screenshots. */
+async function shot(page: Page, name: string, docsName?: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
+  if (docsName !== undefined)
+    await page.screenshot({ path: join(root, 'docs', 'screenshots', `${docsName}.png`) });
 }
 
 beforeAll(async () => {
@@ -267,7 +270,7 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   expect(await panel.getByTestId('dispatch-candidate').first().textContent()).toContain(
     '西湖家政服务有限公司',
   );
-  await shot(page, '3-dispatch-ranking');
+  await shot(page, '3-dispatch-ranking', 'console-dispatch');
   await page.keyboard.press('1');
   await panel.getByTestId('dispatch-done').waitFor();
   await expect
@@ -380,7 +383,7 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   const conflicts = page.getByTestId('conflict');
   await expect.poll(() => conflicts.count()).toBe(1);
   expect(await conflicts.first().textContent()).toContain('cancelled');
-  await shot(page, '6-conflict');
+  await shot(page, '6-conflict', 'console-conflict');
 
   // Nothing lost: the offline order reached the hub dispatched; order B stays cancelled everywhere.
   const ids = await orderIds(url, APPLIANCE_TOKEN);
@@ -396,11 +399,33 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   const decisions = (await report(url, APPLIANCE_TOKEN, orderB!)).proposals.map((p) => [p.type, p.decision]);
   expect(decisions).toContainEqual(['dispatch', 'rejected']);
 
-  // Caller-supplied markup stayed text in the order list.
-  await page.getByTestId('tab-orders').click();
-  await expect.poll(() => page.locator('b', { hasText: '家里有老人' }).count()).toBe(0);
+  // Caller-supplied markup stays text: found by its note in the order list, shown literally in the detail.
+  await page.keyboard.press('F7');
+  await page.getByRole('searchbox').fill('家里有老人');
+  const rows = page.getByRole('listbox').getByRole('option');
+  await expect.poll(() => rows.count()).toBe(1);
+  await rows.first().click();
+  const detail = page.locator('section.detail');
+  await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('<b>家里有老人</b>');
+  expect(await detail.locator('b', { hasText: '家里有老人' }).count()).toBe(0);
+  await shot(page, '7-order-detail');
   expect(browserErrors.filter((text) => !/favicon|ERR_|WebSocket|Failed to fetch|net::/.test(text))).toEqual(
     [],
   );
   await context.close();
+
+  // The supervisor on a tablet: the wall board with the seats and the overdue list.
+  const tablet = await browser!.newContext({ viewport: { width: 820, height: 1180 }, hasTouch: true });
+  const board = await tablet.newPage();
+  await logIn({ page: board, url, username: SUPERVISOR.username, password: SUPERVISOR.password });
+  await expect
+    .poll(() => board.getByTestId('sync-link').textContent(), { timeout: 30_000 })
+    .toContain('已与区县设备同步');
+  await board.getByTestId('tab-wallboard').click();
+  await board.getByTestId('overdue-list').waitFor();
+  await expect
+    .poll(() => board.getByTestId('wallboard').textContent(), { timeout: 15_000 })
+    .toContain('1001');
+  await shot(board, '8-tablet-wall-board', 'tablet-wall-board');
+  await tablet.close();
 }, 300_000);

@@ -1,11 +1,6 @@
 import type { DirectoryState } from '@jiazheng/sync/domain';
 import { describe, expect, test } from 'vitest';
-import {
-  applianceUserId,
-  deviceEnrolmentRequestSchema,
-  directoryUserOf,
-  planPwaEnrolment,
-} from './device-enrolment';
+import { deviceEnrolmentRequestSchema, directoryUserOf, planPwaEnrolment } from './device-enrolment';
 
 const key = 'B'.repeat(87);
 const otherKey = 'C'.repeat(87);
@@ -66,10 +61,6 @@ describe('directoryUserOf', () => {
     expect(() =>
       directoryUserOf({ countyCode: '330106', username: 'a'.repeat(60), role: 'admin', displayName: 'x' }),
     ).toThrow(/64/);
-  });
-
-  test('the appliance signs as its county’s system user, as the hub names it', () => {
-    expect(applianceUserId({ countyCode: '330106' })).toBe('appliance-330106');
   });
 });
 

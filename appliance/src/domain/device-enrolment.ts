@@ -63,11 +63,6 @@ export function directoryUserOf(options: {
   return { userId, name, role: directoryRoleOf[options.role], countyCode: options.countyCode };
 }
 
-/** The system user an appliance signs as: the hub's formula (edge/src/domain/provision-requests.ts). */
-export function applianceUserId(options: { countyCode: string }): string {
-  return `appliance-${options.countyCode}`;
-}
-
 export type DirectoryCommandSpec =
   | {
       type: 'registerUser';

@@ -51,8 +51,3 @@ export const recordPrefixSchema = z
   .string()
   .max(120)
   .regex(/^[A-Za-z0-9:]*$/, 'may hold only letters, digits and :, e.g. order:330106:');
-
-/** The system user an appliance signs as: one per county, whatever box it runs on. */
-export function applianceUserId(options: { countyCode: string }): string {
-  return `appliance-${options.countyCode}`;
-}

@@ -18,7 +18,8 @@ import {
   type SyncPeer,
 } from '@jiazheng/sync/replica';
 import type { RecordStore } from '@jiazheng/sync/storage';
-import { applianceUserId, planPwaEnrolment, type DirectoryUserSpec } from '../../domain/device-enrolment';
+import { applianceUserId } from '@jiazheng/sync/domain';
+import { planPwaEnrolment, type DirectoryUserSpec } from '../../domain/device-enrolment';
 import type { DeviceEnroller, PwaEnrolmentResult } from '../../ports/device-enroller';
 import type { HubProvisioner } from '../../ports/hub-provisioner';
 import type { Logger } from '../../ports/logger';

@@ -24,11 +24,8 @@ import {
   type SyncPeer,
 } from '@jiazheng/sync/replica';
 import type { RecordStore } from '@jiazheng/sync/storage';
-import {
-  applianceUserId,
-  type ApplianceProvision,
-  type DeviceProvision,
-} from '../../domain/provision-requests';
+import { applianceUserId } from '@jiazheng/sync/domain';
+import type { ApplianceProvision, DeviceProvision } from '../../domain/provision-requests';
 import type { HubOperations, ProvisionResult } from '../../ports/hub-operations';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
@@ -111,6 +108,11 @@ export class HubSync implements Service, HubOperations {
   async stop(): Promise<void> {
     await this.server.stop();
     await this.#home?.idle();
+  }
+
+  /** The directory as the hub holds it; null before start. */
+  async directory(): Promise<DirectoryState | null> {
+    return this.#home ? this.#home.directory() : null;
   }
 
   /** The peer a device token stands for, or null (the upgrade is refused with 401). */

@@ -460,6 +460,21 @@ export const en: Translation<typeof zhCN> = {
     close: 'Done',
     smsText: 'Jiazheng Network: new order {{order}}, {{service}} ({{urgency}}). Please confirm soon.',
   },
+  overdue: {
+    title: '{{count}} overdue',
+    none: 'Nothing is overdue.',
+    kind: 'What',
+    order: 'Order',
+    due: 'Due',
+    late: 'Late by',
+    hours: '{{hours}} h',
+    kinds: {
+      dispatch: 'dispatch',
+      acceptance: 'acceptance',
+      return_visit: 'return visit',
+      complaint: 'complaint',
+    },
+  },
   update: {
     available: 'A new version is available.',
     apply: 'Update now',

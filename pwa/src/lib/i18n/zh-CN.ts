@@ -447,6 +447,16 @@ export const zhCN = {
     close: '完成',
     smsText: '【家政服务网络】新派单：{{service}}（{{urgency}}），单号 {{order}}，请尽快确认接单。',
   },
+  overdue: {
+    title: '超时待办 {{count}} 件',
+    none: '没有超时的待办。',
+    kind: '事项',
+    order: '工单',
+    due: '应办时间',
+    late: '已超时',
+    hours: '{{hours}} 小时',
+    kinds: { dispatch: '派单', acceptance: '企业接单', return_visit: '回访', complaint: '投诉处理' },
+  },
   update: {
     available: '有新版本可用。',
     apply: '立即更新',

@@ -282,3 +282,8 @@ export function findActiveSigner(options: {
   if (user.disabledAt !== null) return { refused: `user ${user.userId} is disabled` };
   return { device, user };
 }
+
+/** The system user a county appliance signs as: one per county, whatever box it runs on. */
+export function applianceUserId(options: { countyCode: string }): string {
+  return `appliance-${options.countyCode}`;
+}
