@@ -8,9 +8,12 @@ import { createId, DomainError } from '@jiazheng/sync/domain';
 import { loadOrCreateAdminToken } from './adapters/files/admin-token-file';
 import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 import { createHubHttpApp } from './adapters/http/http-app';
+import { forwardedClientAddress } from './adapters/http/site-routes';
 import { HttpService } from '@jiazheng/sync/node';
 import { openHubRecordStore } from './adapters/storage/open-record-store';
 import { HubSync } from './adapters/sync/hub-sync';
+import { HubPublicSite } from './adapters/sync/hub-public-site';
+import { JsonLinesSubmissionStore } from './adapters/files/json-lines-submission-store';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
 import { parseHubConfig, type HubConfig } from './domain/hub-config';
 import type { Service } from './ports/service';
@@ -52,8 +55,21 @@ async function main(): Promise<number> {
     services.push({ start: () => Promise.resolve(), stop: () => store.close() });
 
     const hub = new HubSync({ store, device: key, logger });
+    const site = {
+      source: new HubPublicSite({
+        store,
+        device: key,
+        publish: (update: { recordId: string; update: Uint8Array }) => hub.server.publish(update),
+        directory: () => hub.directory(),
+      }),
+      submissions: new JsonLinesSubmissionStore({ dir: join(config.dataDir, 'public'), logger }),
+      clientAddress:
+        config.trustedProxies === undefined
+          ? undefined
+          : forwardedClientAddress({ trustedProxies: config.trustedProxies }),
+    };
     const http = new HttpService({
-      app: createHubHttpApp({ hub, adminToken: admin.token, logger }),
+      app: createHubHttpApp({ hub, adminToken: admin.token, logger, site }),
       host: config.host,
       port: config.port,
     });

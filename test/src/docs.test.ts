@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   directoryTransitionList,
   enterpriseTransitionList,
+  inspectionTransitionList,
   orderTransitionList,
   workerTransitionList,
 } from '@jiazheng/sync/domain';
@@ -43,6 +44,11 @@ test('docs/architecture.md lists every enterprise command with its states and ro
 test('docs/architecture.md lists every worker command with its states and roles', async () => {
   const doc = await read('docs/architecture.md');
   expect(tableAfter(doc, '### The worker lifecycle')).toEqual(fromCode(workerTransitionList));
+});
+
+test('docs/architecture.md lists every inspection command with its states and roles', async () => {
+  const doc = await read('docs/architecture.md');
+  expect(tableAfter(doc, '### The inspection lifecycle')).toEqual(fromCode(inspectionTransitionList));
 });
 
 test('docs/architecture.md lists every directory command with its states and roles', async () => {

@@ -170,7 +170,7 @@ beforeAll(async () => {
   };
   appliance = spawnPackage({ name: 'appliance', pkg: 'appliance', env: applianceEnv });
   browser = await launchChromium();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const connector of connectors) await connector.stop();

@@ -55,3 +55,12 @@ test('secrets are never echoed in the error', () => {
   expect(configError({ JZ_HUB_ADMIN_TOKEN: 'has-a-secret word' }).message).not.toContain('secret');
   expect(configError({ JZ_HUB_DATABASE_URL: 'mysql://user:pw@x' }).message).not.toContain('pw');
 });
+
+test('JZ_HUB_TRUSTED_PROXIES lists IP addresses', () => {
+  expect(parseHubConfig({ env: { JZ_HUB_TRUSTED_PROXIES: ' 127.0.0.1, ::1 ,' } }).trustedProxies).toEqual([
+    '127.0.0.1',
+    '::1',
+  ]);
+  expect(configError({ JZ_HUB_TRUSTED_PROXIES: '10.0.0.0/8' }).field).toBe('JZ_HUB_TRUSTED_PROXIES');
+  expect(configError({ JZ_HUB_TRUSTED_PROXIES: ',' }).field).toBe('JZ_HUB_TRUSTED_PROXIES');
+});

@@ -8,6 +8,7 @@ export const HubEnv = {
   dataDir: 'JZ_HUB_DATA_DIR',
   databaseUrl: 'JZ_HUB_DATABASE_URL',
   adminToken: 'JZ_HUB_ADMIN_TOKEN',
+  trustedProxies: 'JZ_HUB_TRUSTED_PROXIES',
 } as const;
 export type HubEnv = (typeof HubEnv)[keyof typeof HubEnv];
 
@@ -58,6 +59,29 @@ export const adminTokenSchema = z
   .max(200, 'must be at most 200 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+// Written as a peer's socket shows it: 203.0.113.5, ::1, 2001:db8::1 (no ranges: a proxy is a known machine).
+const ipAddressSchema = z
+  .string()
+  .regex(
+    /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/,
+    'must be IP addresses separated by commas, e.g. 127.0.0.1,::1',
+  );
+
+/**
+ * The reverse proxies allowed to say who the client is (X-Forwarded-For). Anyone can send that header, so it
+ * counts only when the socket's peer is one of these; unset, the peer itself is the client.
+ */
+const trustedProxiesSchema = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+  .pipe(z.array(ipAddressSchema).min(1, 'must list at least one IP address').max(50));
+
 export const hubConfigSchema = z.strictObject({
   host: hostSchema.default(DEFAULT_HUB_HOST),
   port: portSchema.default(DEFAULT_HUB_PORT),
@@ -66,6 +90,8 @@ export const hubConfigSchema = z.strictObject({
   databaseUrl: databaseUrlSchema.optional(),
   /** Unset: the hub makes one at first start and keeps it in the data directory. */
   adminToken: adminTokenSchema.optional(),
+  /** Unset: X-Forwarded-For is ignored (the website's form limits key on the socket's peer). */
+  trustedProxies: trustedProxiesSchema.optional(),
 });
 export type HubConfig = z.infer<typeof hubConfigSchema>;
 
@@ -75,6 +101,7 @@ const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
   dataDir: HubEnv.dataDir,
   databaseUrl: HubEnv.databaseUrl,
   adminToken: HubEnv.adminToken,
+  trustedProxies: HubEnv.trustedProxies,
 };
 
 /** Variables whose value must never be echoed back in an error message. */

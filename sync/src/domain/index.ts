@@ -10,6 +10,7 @@ export * from './enterprise';
 export * from './errors';
 export * from './hlc';
 export * from './ids';
+export * from './inspection';
 export * from './lifecycle';
 export * from './money';
 export * from './order';

@@ -1,6 +1,7 @@
 import {
   applyDirectoryCommand,
   applyEnterpriseCommand,
+  applyInspectionCommand,
   applyOrderCommand,
   applyWorkerCommand,
   type EnterpriseState,
@@ -23,7 +24,7 @@ type KindHandler = (options: { state: unknown; command: unknown; context: KindCo
 
 /**
  * The lifecycle of each record kind: the same pure reducers every replica runs. Kinds without a
- * lifecycle yet (complaint, inspection) are refused rather than accepted unchecked.
+ * lifecycle yet (complaint) are refused rather than accepted unchecked.
  */
 const handlers: Partial<Record<string, KindHandler>> = {
   order: ({ state, command, context }) =>
@@ -40,6 +41,17 @@ const handlers: Partial<Record<string, KindHandler>> = {
   worker: ({ state, command, context }) =>
     applyWorkerCommand({
       state: state as Parameters<typeof applyWorkerCommand>[0]['state'],
+      command,
+      context:
+        context.mode === 'replay'
+          ? { mode: 'replay' }
+          : { mode: 'home', findEnterprise: context.registry.findEnterprise },
+    }),
+  // The sequencer has checked that the actor is the user who signed, so the reducer's check that only
+  // the assigned inspector works on an inspection needs nothing more from the context.
+  inspection: ({ state, command, context }) =>
+    applyInspectionCommand({
+      state: state as Parameters<typeof applyInspectionCommand>[0]['state'],
       command,
       context:
         context.mode === 'replay'

@@ -1,11 +1,11 @@
 import * as Y from 'yjs';
 import { recordIdSchema } from '../domain/ids';
-import type { RecordStore } from '../ports/record-store';
+import type { RecordStore, StoredRecord } from '../ports/record-store';
 import { FrameCodec, PROTOCOL_VERSION, frameLimits, truncateMessage, type Frame } from '../protocol/frames';
 import { ProtocolError, ProtocolErrorCode } from '../protocol/protocol-error';
 import { FrameStats, type FrameStatsSnapshot } from './frame-stats';
 import { KeyedQueue } from './keyed-queue';
-import type { Peer, RecordPolicy } from './record-policy';
+import type { Peer, ReadAccess, RecordPolicy } from './record-policy';
 import { silentLogger, type SyncLogger } from './sync-logger';
 import {
   addsPendingStructsTo,
@@ -63,6 +63,11 @@ export type BroadcastEvent = {
   /** The record's seq after the change, and before it (null for a new record). */
   seq: number;
   previousSeq: number | null;
+  /**
+   * For records read by content (RecordPolicy.contentReads): what the policy derived from the record
+   * before and after the change, and the whole record after it, for a peer the change made a reader.
+   */
+  contentFacts?: { before: unknown; after: unknown; record: Uint8Array };
 };
 
 export type WriteOutcome =
@@ -86,6 +91,13 @@ type ConnectionState<P extends Peer> = {
 };
 
 const maxHeld = 10_000;
+/** Records whose read facts are cached; past it the cache starts over (facts are re-derived on demand). */
+const maxCachedFacts = 10_000;
+
+type StoredOutcome = WriteOutcome & {
+  previousSeq: number | null;
+  contentFacts?: BroadcastEvent['contentFacts'];
+};
 
 /**
  * The relay: speaks the bulk protocol (frames.ts) with any number of peers over any transport, stores
@@ -104,6 +116,8 @@ export class SyncServer<P extends Peer = Peer> {
   readonly #writes = new KeyedQueue();
   /** afterWrite hooks, one at a time per record, off the writers' connections. */
   readonly #afterWrites = new KeyedQueue();
+  /** What the policy's contentReads derived from each record read by content, and at which seq. */
+  readonly #facts = new Map<string, { seq: number; facts: unknown }>();
   #stopped = false;
 
   constructor(options: {
@@ -153,11 +167,29 @@ export class SyncServer<P extends Peer = Peer> {
     };
   }
 
-  /** Whether the peer may read the record (its id must be a valid record id). */
-  canRead(options: { peer: P; recordId: string }): boolean {
+  /** Whether the peer may read the record as stored now (its id must be a valid record id). */
+  async canRead(options: { peer: P; recordId: string }): Promise<boolean> {
+    const access = this.readAccess(options);
+    if (access !== 'content') return access;
+    const record = await this.#store.readRecord({ recordId: options.recordId });
+    return this.#readsContent(options.peer, options.recordId, this.#factsOf(options.recordId, record));
+  }
+
+  /** Whether the peer may read the record by its id alone; `'content'` if that depends on the record. */
+  readAccess(options: { peer: P; recordId: string }): ReadAccess {
     return (
       recordIdSchema.safeParse(options.recordId).success &&
       this.#policy.canRead(options.peer, options.recordId)
+    );
+  }
+
+  /** Whether the peer reads the record as a stored change (a broadcast event) left it. */
+  readsAfter(options: { peer: P; event: BroadcastEvent }): boolean {
+    const { peer, event } = options;
+    const access = this.#policy.canRead(peer, event.recordId);
+    if (access !== 'content') return access;
+    return (
+      event.contentFacts !== undefined && this.#readsContent(peer, event.recordId, event.contentFacts.after)
     );
   }
 
@@ -190,7 +222,8 @@ export class SyncServer<P extends Peer = Peer> {
         state: emptyUpdate,
       };
     }
-    if (!this.#policy.canRead(peer, recordId)) {
+    const access = this.#policy.canRead(peer, recordId);
+    if (access === false) {
       // No state in the reset: the peer may not see the record.
       return {
         ok: false,
@@ -201,10 +234,20 @@ export class SyncServer<P extends Peer = Peer> {
     }
     const stored = await this.#writes.run({
       key: recordId,
-      task: async (): Promise<WriteOutcome & { previousSeq: number | null }> => {
+      task: async (): Promise<StoredOutcome> => {
         const current = await this.#store.readRecord({ recordId });
         const previousSeq = current?.seq ?? null;
-        const refuse = (code: string, message: string): WriteOutcome & { previousSeq: number | null } => ({
+        // Judged on the record before this write: an inspector unassigned by the home writes no more.
+        if (access === 'content' && !this.#readsContent(peer, recordId, this.#factsOf(recordId, current))) {
+          return {
+            ok: false,
+            code: SyncErrorCode.forbidden,
+            message: `no access to ${recordId}`,
+            state: emptyUpdate,
+            previousSeq,
+          };
+        }
+        const refuse = (code: string, message: string): StoredOutcome => ({
           ok: false,
           code,
           message,
@@ -249,7 +292,8 @@ export class SyncServer<P extends Peer = Peer> {
         }
         if (!decision.ok) return refuse(decision.code, decision.message);
         const { seq, changed } = await this.#store.appendUpdate({ recordId, update });
-        return { ok: true, seq, changed, previousSeq };
+        const contentFacts = changed ? await this.#contentChange(recordId, current) : undefined;
+        return { ok: true, seq, changed, previousSeq, ...(contentFacts && { contentFacts }) };
       },
     });
     if (!stored.ok) {
@@ -260,7 +304,14 @@ export class SyncServer<P extends Peer = Peer> {
     }
     options.onStored?.({ seq: stored.seq, changed: stored.changed, previousSeq: stored.previousSeq });
     if (stored.changed) {
-      this.#broadcast({ recordId, update, origin, seq: stored.seq, previousSeq: stored.previousSeq });
+      this.#broadcast({
+        recordId,
+        update,
+        origin,
+        seq: stored.seq,
+        previousSeq: stored.previousSeq,
+        ...(stored.contentFacts && { contentFacts: stored.contentFacts }),
+      });
       this.#scheduleAfterWrite({ recordId, peer });
     }
     return { ok: true, seq: stored.seq, changed: stored.changed };
@@ -284,12 +335,21 @@ export class SyncServer<P extends Peer = Peer> {
         const current = await this.#store.readRecord({ recordId });
         const previousSeq = current?.seq ?? null;
         if (!shape.hasStructs && !shape.hasDeletes)
-          return { seq: previousSeq ?? 0, changed: false, previousSeq };
-        return { ...(await this.#store.appendUpdate({ recordId, update })), previousSeq };
+          return { seq: previousSeq ?? 0, changed: false, previousSeq, contentFacts: undefined };
+        const appended = await this.#store.appendUpdate({ recordId, update });
+        const contentFacts = appended.changed ? await this.#contentChange(recordId, current) : undefined;
+        return { ...appended, previousSeq, contentFacts };
       },
     });
     if (result.changed) {
-      this.#broadcast({ recordId, update, origin: null, seq: result.seq, previousSeq: result.previousSeq });
+      this.#broadcast({
+        recordId,
+        update,
+        origin: null,
+        seq: result.seq,
+        previousSeq: result.previousSeq,
+        ...(result.contentFacts && { contentFacts: result.contentFacts }),
+      });
     }
     return { seq: result.seq, changed: result.changed };
   }
@@ -401,10 +461,17 @@ export class SyncServer<P extends Peer = Peer> {
         : await this.#store.listChanges({ after, limit: changesBatchSize, prefixes });
     const entries: Array<{ recordId: string; stateVector: Uint8Array }> = [];
     for (const change of changes) {
-      if (state.held.get(change.recordId) === change.seq) continue; // it has this version already
-      if (!this.canRead({ peer: state.peer, recordId: change.recordId })) continue;
-      const record = await this.#store.readRecord({ recordId: change.recordId });
-      if (record) entries.push({ recordId: change.recordId, stateVector: record.stateVector });
+      const { recordId } = change;
+      if (state.held.get(recordId) === change.seq) continue; // it has this version already
+      const access = this.readAccess({ peer: state.peer, recordId });
+      if (access === false) continue;
+      const record = await this.#store.readRecord({ recordId });
+      if (!record) continue;
+      // Listed by prefix, then judged by content (a prefix cannot say "assigned to me"). A record that
+      // becomes readable later changes then (the reassignment is its change), so it is listed again.
+      if (access === 'content' && !this.#readsContent(state.peer, recordId, this.#factsOf(recordId, record)))
+        continue;
+      entries.push({ recordId, stateVector: record.stateVector });
     }
     this.#send(state, {
       type: 'changes',
@@ -419,7 +486,12 @@ export class SyncServer<P extends Peer = Peer> {
       this.#sendError(state, { code: SyncErrorCode.invalidRecordId, message: 'not a record id', recordId });
       return;
     }
-    if (!this.#policy.canRead(state.peer, recordId)) {
+    const access = this.#policy.canRead(state.peer, recordId);
+    const record = access === false ? null : await this.#store.readRecord({ recordId });
+    if (
+      access === false ||
+      (access === 'content' && !this.#readsContent(state.peer, recordId, this.#factsOf(recordId, record)))
+    ) {
       this.#sendError(state, {
         code: SyncErrorCode.forbidden,
         message: `no access to ${recordId}`,
@@ -427,7 +499,6 @@ export class SyncServer<P extends Peer = Peer> {
       });
       return;
     }
-    const record = await this.#store.readRecord({ recordId });
     let update: Uint8Array;
     try {
       update = record ? Y.diffUpdate(record.update, stateVector) : emptyUpdate;
@@ -470,7 +541,15 @@ export class SyncServer<P extends Peer = Peer> {
   #broadcast(event: BroadcastEvent): void {
     for (const state of this.#connections) {
       if (state.phase !== 'open' || state === event.origin) continue;
-      if (!this.#policy.canRead(state.peer, event.recordId)) continue;
+      if (!this.readsAfter({ peer: state.peer, event })) continue;
+      const facts = event.contentFacts;
+      if (facts && !this.#readsContent(state.peer, event.recordId, facts.before)) {
+        // This change made the peer a reader (assigned it an inspection): it has none of the record,
+        // and the change alone would wait for the rest forever, so it gets the whole record.
+        this.#send(state, { type: 'update', recordId: event.recordId, update: facts.record });
+        hold(state, event.recordId, event.seq);
+        continue;
+      }
       this.#send(state, { type: 'update', recordId: event.recordId, update: event.update });
       if (event.previousSeq !== null && state.held.get(event.recordId) === event.previousSeq) {
         hold(state, event.recordId, event.seq);
@@ -483,6 +562,38 @@ export class SyncServer<P extends Peer = Peer> {
         this.#logger.error(`sync: a broadcast listener failed on ${event.recordId}`, error);
       }
     }
+  }
+
+  #readsContent(peer: P, recordId: string, facts: unknown): boolean {
+    return this.#policy.contentReads?.canRead({ peer, recordId, facts }) ?? false;
+  }
+
+  /** The policy's facts of a record as stored, cached per seq (records are read far more than changed). */
+  #factsOf(recordId: string, record: StoredRecord | null): unknown {
+    const reads = this.#policy.contentReads;
+    if (!reads) return undefined;
+    if (record === null) return reads.facts({ recordId, update: null });
+    const cached = this.#facts.get(recordId);
+    if (cached?.seq === record.seq) return cached.facts;
+    const facts = reads.facts({ recordId, update: record.update });
+    if (this.#facts.size >= maxCachedFacts && !this.#facts.has(recordId)) this.#facts.clear();
+    this.#facts.set(recordId, { seq: record.seq, facts });
+    return facts;
+  }
+
+  /** For a record read by content that just changed: its facts before and after, and the record now. */
+  async #contentChange(
+    recordId: string,
+    before: StoredRecord | null,
+  ): Promise<BroadcastEvent['contentFacts']> {
+    const reads = this.#policy.contentReads;
+    if (!reads?.applies(recordId)) return undefined;
+    const after = await this.#store.readRecord({ recordId });
+    return {
+      before: this.#factsOf(recordId, before),
+      after: this.#factsOf(recordId, after),
+      record: after?.update ?? emptyUpdate,
+    };
   }
 
   #scheduleAfterWrite(options: { recordId: string; peer: P }): void {

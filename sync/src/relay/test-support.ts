@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { RecordStore } from '../ports/record-store';
 import { FrameCodec, type Frame } from '../protocol/frames';
-import type { RecordPolicy, WriteDecision } from './record-policy';
+import type { Peer, RecordPolicy, WriteDecision } from './record-policy';
 import type { ClientAttachment, SyncClient } from './sync-client';
 import type { SyncConnection, SyncServer } from './sync-server';
 
@@ -105,13 +105,13 @@ export function setField(key: string, value: unknown): (doc: Y.Doc) => void {
 }
 
 /** A connection between a SyncClient and a SyncServer in memory: ordered, asynchronous, can drop. */
-export class MemoryLink {
+export class MemoryLink<P extends Peer = TestPeer> {
   readonly serverSide: SyncConnection;
   readonly clientSide: ClientAttachment;
   closed: { by: 'server' | 'client' | 'network'; code: number; reason: string } | null = null;
   inFlight = 0;
 
-  constructor(options: { server: SyncServer<TestPeer>; client: SyncClient; peer: TestPeer }) {
+  constructor(options: { server: SyncServer<P>; client: SyncClient; peer: P }) {
     this.serverSide = options.server.connect({
       peer: options.peer,
       send: (bytes) => this.#deliver(() => this.clientSide.receive(bytes.slice())),
@@ -139,7 +139,7 @@ export class MemoryLink {
     });
   }
 
-  #drop(closed: NonNullable<MemoryLink['closed']>): void {
+  #drop(closed: NonNullable<MemoryLink<P>['closed']>): void {
     if (this.closed) return;
     this.closed = closed;
     this.serverSide.disconnected();
@@ -148,9 +148,9 @@ export class MemoryLink {
 }
 
 /** Waits until nothing moves: no frame in flight on any link and the server idle, several times over. */
-export async function quiesce(options: {
-  server: SyncServer<TestPeer>;
-  links: readonly MemoryLink[];
+export async function quiesce<P extends Peer>(options: {
+  server: SyncServer<P>;
+  links: readonly MemoryLink<P>[];
 }): Promise<void> {
   let quiet = 0;
   for (let round = 0; round < 10_000 && quiet < 3; round++) {
@@ -162,13 +162,13 @@ export async function quiesce(options: {
 }
 
 /** A hand-driven peer that speaks frames directly to a SyncServer, for protocol-level tests. */
-export class RawPeer {
+export class RawPeer<P extends Peer = TestPeer> {
   readonly codec = new FrameCodec();
   readonly connection: SyncConnection;
   received: Frame[] = [];
   closed: { code: number; reason: string } | null = null;
 
-  constructor(options: { server: SyncServer<TestPeer>; peer: TestPeer }) {
+  constructor(options: { server: SyncServer<P>; peer: P }) {
     this.connection = options.server.connect({
       peer: options.peer,
       send: (bytes) => this.received.push(this.codec.decode(bytes)),

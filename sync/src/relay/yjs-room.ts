@@ -100,19 +100,33 @@ export class YjsRooms<P extends Peer = Peer> {
       this.#close(client, { code: CloseCode.invalidRecord, reason: 'not a record id' });
       return inert;
     }
-    if (!this.#server.canRead({ peer, recordId })) {
+    const refuse = () => {
       this.#logger.info(`sync: ${peer.id} may not open ${recordId}`);
       this.#close(client, { code: CloseCode.forbidden, reason: 'forbidden' });
+    };
+    const access = this.#server.readAccess({ peer, recordId });
+    if (access === false) {
+      refuse();
       return inert;
     }
-    this.start();
-    const room = this.#join(recordId, client);
-    void this.#enqueue(client, () => this.#greet(room, client));
+    let room: Room<P> | null = null;
+    // A record read by content (an inspection) is judged from the store first; messages queue behind.
+    void this.#enqueue(client, async () => {
+      if (access === 'content' && !(await this.#server.canRead({ peer, recordId }))) {
+        refuse();
+        return;
+      }
+      this.start();
+      const joined = this.#join(recordId, client);
+      room = joined;
+      await this.#greet(joined, client);
+    });
     return {
-      receive: (bytes) => this.#enqueue(client, () => this.#handle(room, client, bytes)),
+      receive: (bytes) =>
+        this.#enqueue(client, () => (room ? this.#handle(room, client, bytes) : Promise.resolve())),
       disconnected: () => {
         client.closed = true;
-        this.#leave(room, client);
+        if (room) this.#leave(room, client);
       },
     };
   }
@@ -255,7 +269,13 @@ export class YjsRooms<P extends Peer = Peer> {
     const message = encoding.toUint8Array(encoder);
     for (const client of room.clients) {
       if (client === event.origin || client.closed) continue;
-      if (!this.#server.canRead({ peer: client.peer, recordId: room.recordId })) continue;
+      if (!this.#server.readsAfter({ peer: client.peer, event })) {
+        // No longer a reader (an inspection reassigned away): the room is closed for good, as the
+        // relay would refuse its next write and every step 1 anyway.
+        this.#close(client, { code: CloseCode.forbidden, reason: 'forbidden' });
+        this.#leave(room, client);
+        continue;
+      }
       this.#send(client, message);
     }
   }

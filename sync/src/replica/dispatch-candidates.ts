@@ -140,8 +140,8 @@ export function buildDispatchCandidates(options: {
  * The credit score computed by the credit module from what the records hold, not a stored score (the
  * enterprise record keeps none): return visits and upheld complaints of this county's orders (a replica
  * holds only its own county's orders, so another county may see the same enterprise scored differently),
- * training compliance of its workers, and no inspection findings, since inspection records have no
- * lifecycle yet (that part counts as clean until they do).
+ * training compliance of its workers, and no inspection findings, since a county reads no inspection
+ * records (that part counts as clean until findings reach the counties in some form).
  */
 function creditScoreOf(options: {
   enterpriseId: string;

@@ -48,9 +48,12 @@ export function spawnPackage(options: {
   return { name: options.name, child, output: () => output, exited };
 }
 
-/** The URL a process prints once it listens (`URL: http://…`). */
+/**
+ * The URL a process prints once it listens (`URL: http://…`). Two minutes: on a loaded 2-core machine a
+ * first start (PGlite initdb, migrations) has taken close to one.
+ */
 export async function urlOf(proc: Proc): Promise<string> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const match = /URL: (http:\/\/\S+)/.exec(proc.output());
     if (match?.[1] !== undefined) return match[1];

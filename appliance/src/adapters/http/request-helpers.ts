@@ -1,4 +1,7 @@
 import { HttpError, HttpErrorCode, invalidInput } from '@jiazheng/sync/node';
+
+// The one JSON body reader, shared with the hub; re-exported so the routes import their helpers from one place.
+export { readJsonBody } from '@jiazheng/sync/node';
 import type { DomainError } from '@jiazheng/sync/domain';
 import type { Context } from 'hono';
 import type { z } from 'zod';
@@ -39,32 +42,6 @@ export function readLimit(c: Context): number | undefined {
   const limit = Number(text);
   if (limit < 1) throw invalidInput({ field: 'limit', message: 'must be at least 1' });
   return limit;
-}
-
-/**
- * The request body parsed as JSON. The media type must be application/json: a browser sends that only after
- * a CORS preflight, so a hostile web page cannot post to the appliance with a plain form.
- */
-export async function readJsonBody(c: Context): Promise<unknown> {
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
-    throw new HttpError({
-      status: 415,
-      body: {
-        code: HttpErrorCode.unsupportedMediaType,
-        field: 'content-type',
-        message: 'content-type: must be application/json',
-      },
-    });
-  }
-  const text = await c.req.text();
-  if (text.trim() === '') throw invalidInput({ field: 'body', message: 'is empty; send a JSON object' });
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : 'could not be parsed';
-    throw invalidInput({ field: 'body', message: `is not valid JSON (${reason})` });
-  }
 }
 
 export function bodyIssue(error: z.ZodError): DomainError {

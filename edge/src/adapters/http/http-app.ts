@@ -6,6 +6,7 @@ import {
   HttpErrorCode,
   installJsonErrors,
   invalidInput,
+  readJsonBody,
   sha256,
 } from '@jiazheng/sync/node';
 import { Hono, type Context } from 'hono';
@@ -20,12 +21,37 @@ import {
 import type { HubOperations } from '../../ports/hub-operations';
 import type { Logger } from '../../ports/logger';
 import { HUB_VERSION } from '../../version';
+import { installPublicSite, renderHomePage, type PublicSiteOptions } from './site-routes';
 
 /** Enrolment requests are a few hundred bytes; the cap stops a client from filling memory. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** The endpoints, listed by `GET /`. Those under /api need `Authorization: Bearer <admin token>`. */
+/**
+ * The endpoints, listed by `GET /api` (and by `GET /` to a client that accepts only JSON). Those under /api
+ * need `Authorization: Bearer <admin token>`.
+ */
 export const ENDPOINTS = [
+  {
+    method: 'GET',
+    path: '/ /services /enterprises /order /complaint /announcements',
+    description: "the centre's public website (HTML, zh-CN; ?lang=en for English)",
+  },
+  {
+    method: 'POST',
+    path: '/order /complaint',
+    description: 'the public forms (form-urlencoded, rate-limited)',
+  },
+  { method: 'GET', path: '/api', description: 'admin: this list' },
+  {
+    method: 'POST',
+    path: '/api/announcements',
+    description: 'admin: publish an announcement: JSON {title, body, publishedAt?}',
+  },
+  {
+    method: 'GET',
+    path: '/api/public/complaints?limit=100',
+    description: 'admin: complaints from the website',
+  },
   { method: 'GET', path: '/health', description: 'liveness, version, the hub device and directory' },
   {
     method: 'POST',
@@ -66,6 +92,8 @@ export type CreateHubHttpAppOptions = {
   version?: string | undefined;
   /** Where unexpected errors are reported; defaults to `console`. */
   logger?: Logger | undefined;
+  /** The centre's public website; without it `/` answers only the JSON index. */
+  site?: PublicSiteOptions | undefined;
 };
 
 /**
@@ -80,7 +108,20 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
   const adminTokenHash = sha256(options.adminToken);
   const app = new Hono();
 
-  app.use(secureHeaders());
+  // The public pages need no script, no inline style, no frames and no other origin: the CSP says so, and
+  // so limits what an injection that slipped past escaping could do. JSON answers carry it harmlessly.
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    }),
+  );
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -110,13 +151,20 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     await next();
   });
 
-  app.get('/', (c) =>
+  const index = (c: Context) =>
     c.json({
       name: { zh: '家政服务网络 中心枢纽', en: 'Jiazheng Network hub' },
       version,
       endpoints: ENDPOINTS,
-    }),
-  );
+    });
+  app.get('/api', index);
+  app.get('/', (c) => {
+    const site = options.site;
+    const accept = c.req.header('accept') ?? '';
+    // Scripts that read the hub's index from `/` keep getting it by asking for JSON.
+    if (!site || (accept.includes('application/json') && !accept.includes('text/html'))) return index(c);
+    return renderHomePage({ c, submissions: site.submissions, hotline: site.hotline, now: site.now });
+  });
 
   app.get('/health', (c) => c.json({ ok: true, version, ...hub.identity() }));
 
@@ -158,35 +206,10 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     return c.json(report);
   });
 
+  if (options.site) installPublicSite({ app, ...options.site });
   installJsonErrors({ app, logger, processName: 'hub' });
 
   return app;
-}
-
-/**
- * The request body parsed as JSON. The media type must be application/json: a browser sends that only after
- * a CORS preflight, so a hostile web page cannot post to the hub with a plain form.
- */
-async function readJsonBody(c: Context): Promise<unknown> {
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
-    throw new HttpError({
-      status: 415,
-      body: {
-        code: HttpErrorCode.unsupportedMediaType,
-        field: 'content-type',
-        message: 'content-type: must be application/json',
-      },
-    });
-  }
-  const text = await c.req.text();
-  if (text.trim() === '') throw invalidInput({ field: 'body', message: 'is empty; send a JSON object' });
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : 'could not be parsed';
-    throw invalidInput({ field: 'body', message: `is not valid JSON (${reason})` });
-  }
 }
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

@@ -35,7 +35,7 @@ import type { DeviceKey } from '@jiazheng/sync/node';
 export const HUB_USER_ID = 'hub';
 const DIRECTORY_META_KEY = 'hub:directoryId';
 /** What the hub is home of: the directory and the registry. Counties' orders are homed at their appliances. */
-const HOME_PREFIXES = ['directory:', 'enterprise:', 'worker:'] as const;
+const HOME_PREFIXES = ['directory:', 'enterprise:', 'worker:', 'inspection:'] as const;
 
 type DirectoryCommand = { type: string; payload: unknown };
 

@@ -96,3 +96,29 @@ export function installJsonErrors(options: { app: Hono; logger: Logger; processN
     });
   });
 }
+
+/**
+ * The request body parsed as JSON. The media type must be application/json: a browser sends that only after
+ * a CORS preflight, so a hostile web page cannot post to an API with a plain form.
+ */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new HttpError({
+      status: 415,
+      body: {
+        code: HttpErrorCode.unsupportedMediaType,
+        field: 'content-type',
+        message: 'content-type: must be application/json',
+      },
+    });
+  }
+  const text = await c.req.text();
+  if (text.trim() === '') throw invalidInput({ field: 'body', message: 'is empty; send a JSON object' });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message.slice(0, 200) : 'could not be parsed';
+    throw invalidInput({ field: 'body', message: `is not valid JSON (${reason})` });
+  }
+}
