@@ -121,7 +121,10 @@ test('a simulated call pops on the console with the caller and, on their second 
     'navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)',
   );
   expect(controlled).toBe(true);
-  expect(consoleErrors.filter((text) => !/favicon|ERR_|WebSocket/.test(text))).toEqual([]);
+  // This appliance is not enrolled at a hub, so enrolling the browser's signing key is refused with 503 (and
+  // retried): the console works on without orders, and the browser logs the refused request.
+  const expected = /favicon|ERR_|WebSocket|status of 503/;
+  expect(consoleErrors.filter((text) => !expected.test(text))).toEqual([]);
   await page.close();
 }, 150_000);
 
