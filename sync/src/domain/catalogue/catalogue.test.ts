@@ -580,3 +580,13 @@ test('findItem answers undefined for an unknown code instead of throwing', () =>
   expect(findItem({ code: 'FAM-NANNY' })?.name.zh).toBe(getItem({ code: 'FAM-NANNY' }).name.zh);
   expect(findItem({ code: 'FAM-NOPE' })).toBeUndefined();
 });
+
+test('the generated pinyin table is current: pinyin-pro gives the same syllables for every catalogue text', async () => {
+  const { cataloguePinyin } = await import('./catalogue-pinyin.generated');
+  const { catalogueTexts, renderPinyinTable } = await import('./catalogue-pinyin-table');
+  const { toSyllables } = await import('./catalogue-pinyin');
+  const texts = catalogueTexts();
+  expect(cataloguePinyin.size).toBe(texts.length);
+  for (const text of texts) expect(cataloguePinyin.get(text), text).toBe(toSyllables(text).join(' '));
+  expect(renderPinyinTable({ texts: ['保姆', 'AC'] })).toContain('["保姆", "bao mu"],\n  ["AC", ""],');
+});

@@ -1,9 +1,9 @@
-import { pinyin } from 'pinyin-pro';
 import { z } from 'zod';
 import { DomainError, DomainErrorCode, parseInput } from '../errors';
 import { fenSchema } from '../money';
 import { Qualification, qualificationSchema } from '../qualifications';
 import { catalogueData } from './catalogue-data';
+import { cataloguePinyin } from './catalogue-pinyin.generated';
 
 /** Category codes are stored in orders and reports, so they never change once issued. */
 export const CategoryCode = {
@@ -306,10 +306,14 @@ export const searchLimitSchema = z
   .min(1, 'must be at least 1')
   .max(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`);
 
+/** Pinyin from the generated table (see catalogue-pinyin.ts for why not pinyin-pro at run time). */
 function toSyllables(text: string): string[] {
-  return pinyin(text, { toneType: 'none', type: 'array', nonZh: 'removed', v: true })
-    .map((s) => s.toLowerCase())
-    .filter((s) => /^[a-z]+$/.test(s));
+  const syllables = cataloguePinyin.get(text);
+  if (syllables === undefined)
+    throw new Error(
+      `no pinyin for catalogue text ${text}: run npx tsx sync/scripts/generate-catalogue-pinyin.ts`,
+    );
+  return syllables === '' ? [] : syllables.split(' ');
 }
 
 function syllableStarts(syllables: readonly string[]): number[] {
