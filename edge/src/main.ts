@@ -11,9 +11,14 @@ import { createHubHttpApp } from './adapters/http/http-app';
 import { forwardedClientAddress } from './adapters/http/site-routes';
 import { HttpService } from '@jiazheng/sync/node';
 import { openHubRecordStore } from './adapters/storage/open-record-store';
+import { SqlOrderReportSource } from './adapters/reports/sql-order-report-source';
+import { ProjectionService, Projector } from '@jiazheng/sync/projections';
 import { HubSync } from './adapters/sync/hub-sync';
 import { HubPublicSite } from './adapters/sync/hub-public-site';
 import { JsonLinesSubmissionStore } from './adapters/files/json-lines-submission-store';
+import { JsonFileAccountStore } from './adapters/files/json-file-account-store';
+import { HubApplianceOversight } from './adapters/sync/appliance-oversight';
+import { HubAccountService } from './services/hub-account-service';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
 import { parseHubConfig, type HubConfig } from './domain/hub-config';
 import type { Service } from './ports/service';
@@ -51,8 +56,11 @@ async function main(): Promise<number> {
       config.adminToken === undefined
         ? await loadOrCreateAdminToken({ path: join(config.dataDir, 'admin-token') })
         : { token: config.adminToken, created: false };
-    const { store, description } = await openHubRecordStore(config);
-    services.push({ start: () => Promise.resolve(), stop: () => store.close() });
+    const { store, db, description, close } = await openHubRecordStore(config);
+    services.push({ start: () => Promise.resolve(), stop: close });
+    // Every county's orders sync through the hub: projected into the same database for the statistics.
+    const projections = new ProjectionService({ projector: new Projector({ db, store }), logger });
+    services.push(projections);
 
     const hub = new HubSync({ store, device: key, logger });
     const site = {
@@ -68,8 +76,22 @@ async function main(): Promise<number> {
           ? undefined
           : forwardedClientAddress({ trustedProxies: config.trustedProxies }),
     };
+    const accounts = new HubAccountService({
+      store: await JsonFileAccountStore.open({ path: join(config.dataDir, 'accounts.json') }),
+      logger,
+      bootstrapAdminPassword: config.bootstrapAdminPassword,
+    });
+    const appliances = new HubApplianceOversight({ hub, store });
     const http = new HttpService({
-      app: createHubHttpApp({ hub, adminToken: admin.token, logger, site }),
+      app: createHubHttpApp({
+        hub,
+        adminToken: admin.token,
+        logger,
+        site,
+        accounts,
+        appliances,
+        reports: new SqlOrderReportSource({ db }),
+      }),
       host: config.host,
       port: config.port,
     });
@@ -79,7 +101,8 @@ async function main(): Promise<number> {
       authenticate: (token) => hub.authenticate(token),
       logger,
     });
-    services.push(hub, http, webSocket);
+    // Accounts after the hub: nothing of theirs depends on it, but a failed bootstrap should stop the start.
+    services.push(hub, accounts, http, webSocket);
     for (const service of services) await service.start();
 
     const adminLine =

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hashPassword, verifyPassword } from '../adapters/crypto/scrypt-password';
+import { hashPassword, verifyPassword } from '@jiazheng/sync/node';
 import type { ApplianceUser, AuthStore } from '../ports/auth-store';
 import type { Logger } from '../ports/logger';
 

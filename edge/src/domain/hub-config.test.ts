@@ -64,3 +64,13 @@ test('JZ_HUB_TRUSTED_PROXIES lists IP addresses', () => {
   expect(configError({ JZ_HUB_TRUSTED_PROXIES: '10.0.0.0/8' }).field).toBe('JZ_HUB_TRUSTED_PROXIES');
   expect(configError({ JZ_HUB_TRUSTED_PROXIES: ',' }).field).toBe('JZ_HUB_TRUSTED_PROXIES');
 });
+
+test('JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD needs 10 characters and is never echoed', () => {
+  expect(
+    parseHubConfig({ env: { JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: 'first-admin-pass' } }).bootstrapAdminPassword,
+  ).toBe('first-admin-pass');
+  const error = configError({ JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: 'secret123' });
+  expect(error.field).toBe('JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD');
+  expect(error.message).toContain('at least 10');
+  expect(error.message).not.toContain('secret123');
+});

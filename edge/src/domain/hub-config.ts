@@ -1,5 +1,6 @@
 import { DomainError, DomainErrorCode } from '@jiazheng/sync/domain';
 import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from './hub-accounts';
 
 /** The environment variables the hub reads; errors name them so an operator knows what to fix. */
 export const HubEnv = {
@@ -9,6 +10,7 @@ export const HubEnv = {
   databaseUrl: 'JZ_HUB_DATABASE_URL',
   adminToken: 'JZ_HUB_ADMIN_TOKEN',
   trustedProxies: 'JZ_HUB_TRUSTED_PROXIES',
+  bootstrapAdminPassword: 'JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD',
 } as const;
 export type HubEnv = (typeof HubEnv)[keyof typeof HubEnv];
 
@@ -82,6 +84,12 @@ const trustedProxiesSchema = z
   )
   .pipe(z.array(ipAddressSchema).min(1, 'must list at least one IP address').max(50));
 
+/** The first administrator's password: the same floor as every account's (hub-accounts.ts). */
+const bootstrapAdminPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(200, 'must be at most 200 characters');
+
 export const hubConfigSchema = z.strictObject({
   host: hostSchema.default(DEFAULT_HUB_HOST),
   port: portSchema.default(DEFAULT_HUB_PORT),
@@ -92,6 +100,8 @@ export const hubConfigSchema = z.strictObject({
   adminToken: adminTokenSchema.optional(),
   /** Unset: X-Forwarded-For is ignored (the website's form limits key on the socket's peer). */
   trustedProxies: trustedProxiesSchema.optional(),
+  /** Used once, when the hub has no account yet, to create `admin`; ignored afterwards. */
+  bootstrapAdminPassword: bootstrapAdminPasswordSchema.optional(),
 });
 export type HubConfig = z.infer<typeof hubConfigSchema>;
 
@@ -102,10 +112,11 @@ const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
   databaseUrl: HubEnv.databaseUrl,
   adminToken: HubEnv.adminToken,
   trustedProxies: HubEnv.trustedProxies,
+  bootstrapAdminPassword: HubEnv.bootstrapAdminPassword,
 };
 
 /** Variables whose value must never be echoed back in an error message. */
-const secretKeys: ReadonlySet<string> = new Set(['databaseUrl', 'adminToken']);
+const secretKeys: ReadonlySet<string> = new Set(['databaseUrl', 'adminToken', 'bootstrapAdminPassword']);
 
 /**
  * Reads the hub's configuration from environment variables (`process.env`, or a plain record in tests).

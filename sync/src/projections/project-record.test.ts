@@ -107,6 +107,9 @@ test('a served order closed by a satisfied return visit, then complained about t
     openComplaints: 1,
     lastSatisfaction: 4,
     updatedAt: t0 + 5 * day,
+    firstDispatchedAt: t0 + 2 * hour,
+    returnVisitCount: 2,
+    complaintCount: 2,
   };
   expect(projectRecord({ recordId: orderId, state })).toEqual({
     recordId: orderId,
@@ -154,6 +157,10 @@ test('a reopened order loses its dispatch until redispatched and keeps the low s
     reopenCount: 1,
     openComplaints: 1,
     lastSatisfaction: 2,
+    // Time to dispatch runs to the first dispatch, not to the one after the reopening.
+    firstDispatchedAt: t0 + 2 * hour,
+    returnVisitCount: 1,
+    complaintCount: 1,
   });
 });
 
@@ -184,6 +191,9 @@ test('an information answer closes the order without enterprise, fee or visit; a
     openComplaints: 0,
     lastSatisfaction: null,
     updatedAt: t0 + 10 * 60_000,
+    firstDispatchedAt: null,
+    returnVisitCount: 0,
+    complaintCount: 0,
   });
 });
 

@@ -46,6 +46,12 @@ export type OrderRow = {
   /** The satisfaction of the latest return visit that reached the citizen. */
   lastSatisfaction: number | null;
   updatedAt: number;
+  /** The first dispatch ever, declined or reopened ones included: time to dispatch runs to it. */
+  firstDispatchedAt: number | null;
+  /** Return visits made, reached or not. */
+  returnVisitCount: number;
+  /** Complaints ever made about the order, whatever became of them. */
+  complaintCount: number;
 };
 
 export type EnterpriseRow = {
@@ -199,6 +205,9 @@ export function projectOrder(options: { recordId: string; state: OrderState }): 
     openComplaints: state.complaints.filter((complaint) => complaint.status === 'open').length,
     lastSatisfaction: reached.at(-1)?.satisfaction ?? null,
     updatedAt: state.updatedAt,
+    firstDispatchedAt: state.attempts[0]?.dispatchedAt ?? dispatch?.dispatchedAt ?? null,
+    returnVisitCount: state.returnVisits.length,
+    complaintCount: state.complaints.length,
   };
 }
 

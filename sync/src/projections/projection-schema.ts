@@ -51,6 +51,10 @@ export const orders = pgTable(
     openComplaints: integer('open_complaints').notNull(),
     lastSatisfaction: integer('last_satisfaction'),
     updatedAt: epochMs('updated_at').notNull(),
+    // Added for the hub's statistics (mapping version 2), hence after updated_at: ALTER TABLE appends.
+    firstDispatchedAt: epochMs('first_dispatched_at'),
+    returnVisitCount: integer('return_visit_count').notNull().default(0),
+    complaintCount: integer('complaint_count').notNull().default(0),
   },
   (t) => [
     // received_at closes each index the product lists by: a seat's queue, a caller's history (the
@@ -151,6 +155,16 @@ export const projectionMeta = pgTable('projection_meta', {
 /** The store seq up to which every change is in the tables: catch-up resumes after it. */
 export const consumedSeqKey = 'consumed_seq';
 
+/** Which version of the mapping (project-record.ts) made the rows; missing means version 1. */
+export const mappingVersionKey = 'mapping_version';
+
+/**
+ * Raised whenever the mapping gives existing records other rows (a new column, a changed rule): tables made
+ * by an older mapping are rebuilt by `Projector.migrate()`, since incremental catch-up would only fix the
+ * records that happen to change. 2: first_dispatched_at, return_visit_count, complaint_count.
+ */
+export const projectionMappingVersion = 2;
+
 /** The tables `Projector.rebuild()` empties, by the RecordProjection field that fills them. */
 export const projectedTables = {
   orders,
@@ -187,8 +201,14 @@ CREATE TABLE IF NOT EXISTS orders (
   reopen_count integer NOT NULL,
   open_complaints integer NOT NULL,
   last_satisfaction integer,
-  updated_at bigint NOT NULL
+  updated_at bigint NOT NULL,
+  first_dispatched_at bigint,
+  return_visit_count integer NOT NULL DEFAULT 0,
+  complaint_count integer NOT NULL DEFAULT 0
 );
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS first_dispatched_at bigint;
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS return_visit_count integer NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS complaint_count integer NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS orders_county_status_idx ON orders (county_code, status, received_at);
 CREATE INDEX IF NOT EXISTS orders_citizen_phone_idx ON orders (citizen_phone, received_at);
 CREATE INDEX IF NOT EXISTS orders_county_category_received_idx ON orders (county_code, category_code, received_at);

@@ -140,6 +140,22 @@ describe('200 orders with random lifecycles, signed and sequenced, projected as 
     expect(incremental).toEqual(projectStates({ states: network.readStates() }));
   });
 
+  test('tables of an older mapping (no statistics columns) are upgraded and rebuilt by migrate', async () => {
+    const current = await readProjectionTables({ db });
+    // What a version-1 database looks like: the columns missing and no mapping version kept.
+    for (const column of ['first_dispatched_at', 'return_visit_count', 'complaint_count'])
+      await db.execute(sql.raw(`ALTER TABLE orders DROP COLUMN ${column}`));
+    await db.delete(projectionMeta).where(eq(projectionMeta.key, 'mapping_version'));
+    await projector.migrate();
+    expect(await projector.readConsumedSeq()).toBe(0);
+    expect(await db.select().from(orders)).toEqual([]);
+    await projector.catchUp();
+    expect(await readProjectionTables({ db })).toEqual(current);
+    // The same version again keeps the rows.
+    await projector.migrate();
+    expect(await projector.readConsumedSeq()).toBe(await store.currentSeq());
+  });
+
   test('applyRecord replaces one record from the store and leaves the consumed seq alone', async () => {
     const [victim] = await db.select({ recordId: orders.recordId }).from(orders).limit(1);
     if (!victim) throw new Error('no orders projected');

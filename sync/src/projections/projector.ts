@@ -10,7 +10,9 @@ import {
   directoryDevices,
   directoryUsers,
   enterprises,
+  mappingVersionKey,
   orders,
+  projectionMappingVersion,
   projectionMeta,
   workers,
 } from './projection-schema';
@@ -57,7 +59,10 @@ export class Projector {
     }
   }
 
-  /** Creates the tables and indexes if missing; safe to run at every start and from several processes. */
+  /**
+   * Creates the tables and indexes if missing, and empties tables an older mapping made (the next catch-up
+   * fills them again from seq 0); safe to run at every start and from several processes.
+   */
   migrate(): Promise<void> {
     return this.#exclusive(async () => {
       const statements = createProjectionSchemaSql
@@ -68,6 +73,17 @@ export class Projector {
         await tx.execute(sql`SELECT pg_advisory_xact_lock(${schemaLockKey})`);
         // One statement per call: PGlite's extended protocol refuses several in one query.
         for (const statement of statements) await tx.execute(sql.raw(statement));
+        const [row] = await tx
+          .select({ value: projectionMeta.value })
+          .from(projectionMeta)
+          .where(eq(projectionMeta.key, mappingVersionKey));
+        const version = String(projectionMappingVersion);
+        if (row?.value === version) return;
+        await truncateTables({ tx });
+        await tx
+          .insert(projectionMeta)
+          .values({ key: mappingVersionKey, value: version })
+          .onConflictDoUpdate({ target: projectionMeta.key, set: { value: version } });
       });
     });
   }
@@ -136,12 +152,7 @@ export class Projector {
   }
 
   async #truncate(): Promise<void> {
-    await this.#db.transaction(async (tx) => {
-      await tx.execute(
-        sql`TRUNCATE ${orders}, ${enterprises}, ${workers}, ${directoryUsers}, ${directoryDevices}`,
-      );
-      await writeConsumedSeq({ tx, seq: 0 });
-    });
+    await this.#db.transaction((tx) => truncateTables({ tx }));
   }
 
   async #project(options: { recordId: string }): Promise<RecordProjection> {
@@ -164,6 +175,14 @@ export class Projector {
     this.#tail = run.catch(() => undefined);
     return run;
   }
+}
+
+async function truncateTables(options: { tx: ProjectionTransaction }): Promise<void> {
+  const { tx } = options;
+  await tx.execute(
+    sql`TRUNCATE ${orders}, ${enterprises}, ${workers}, ${directoryUsers}, ${directoryDevices}`,
+  );
+  await writeConsumedSeq({ tx, seq: 0 });
 }
 
 async function readConsumedSeq(options: { db: ProjectionDatabase }): Promise<number> {

@@ -33,7 +33,7 @@ import { projectRecord, type ProjectedRows } from './project-record';
 import { directoryDevices, directoryUsers, enterprises, orders, workers } from './projection-schema';
 import type { CatchUpResult, ProjectionDatabase, Projector } from './projector';
 
-export const counties = ['330106', '330105', '330108'] as const;
+export const counties = ['330106', '330105', '110105'] as const;
 export const dispatchItems = [
   'FAM-CLEANING',
   'FAM-HOURLY',
@@ -99,7 +99,7 @@ const enterpriseSpecs: EnterpriseSpec[] = [
     id: 'ent-anxin',
     kind: 'enterprise',
     items: ['FAM-CLEANING', 'ELD-VISIT'],
-    counties: ['330105', '330108'],
+    counties: ['330105', '110105'],
     active: true,
   },
   {
@@ -113,7 +113,7 @@ const enterpriseSpecs: EnterpriseSpec[] = [
     id: 'ent-kangle',
     kind: 'enterprise',
     items: ['ELD-VISIT', 'FAM-HOURLY', 'MNT-LOCKSMITH'],
-    counties: ['330106', '330108'],
+    counties: ['330106', '110105'],
     active: true,
   },
   { id: 'vol-hongmao', kind: 'volunteer', items: ['ELD-VISIT'], counties: ['330106'], active: true },

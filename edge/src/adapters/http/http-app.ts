@@ -1,8 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
-import { DomainError, DomainErrorCode, recordIdSchema } from '@jiazheng/sync/domain';
+import { DomainError, DomainErrorCode, recordIdSchema, Role } from '@jiazheng/sync/domain';
 import {
   errorResponse,
-  HttpError,
   HttpErrorCode,
   installJsonErrors,
   invalidInput,
@@ -18,9 +16,20 @@ import {
   deviceProvisionSchema,
   recordPrefixSchema,
 } from '../../domain/provision-requests';
+import type { ApplianceOversight } from '../../ports/appliance-oversight';
 import type { HubOperations } from '../../ports/hub-operations';
+import { COUNTRY_SCOPE, countyScope } from '../../domain/hub-accounts';
+import { requireScope, type HubAccountService } from '../../services/hub-account-service';
+import {
+  authenticateApiRequest,
+  installAccountRoutes,
+  OPEN_API_PATHS,
+  requirePrincipal,
+} from './account-routes';
 import type { Logger } from '../../ports/logger';
 import { HUB_VERSION } from '../../version';
+import type { OrderReportSource } from '../../ports/order-report-source';
+import { installReportRoutes } from './report-routes';
 import { installPublicSite, renderHomePage, type PublicSiteOptions } from './site-routes';
 
 /** Enrolment requests are a few hundred bytes; the cap stops a client from filling memory. */
@@ -75,6 +84,31 @@ export const ENDPOINTS = [
     description: 'admin: one record: accepted state, proposals, log',
   },
   {
+    method: 'GET',
+    path: '/api/reports/orders?level=province&period=month&from=2026-01-01&to=2026-12-31',
+    description:
+      'administrator, analyst, supervisor: order statistics by region and period (within, category; format=json|csv|xlsx)',
+  },
+  { method: 'POST', path: '/api/auth/login', description: 'staff login: JSON {username, password}' },
+  { method: 'POST', path: '/api/auth/logout', description: 'end this session' },
+  { method: 'GET', path: '/api/me', description: 'who this token stands for: role and scope' },
+  { method: 'GET', path: '/api/users', description: 'administrator: the accounts within their scope' },
+  {
+    method: 'POST',
+    path: '/api/users',
+    description: 'administrator: create an account: JSON {username, password, displayName, role, scope}',
+  },
+  {
+    method: 'GET',
+    path: '/api/appliances',
+    description: 'technician, administrator: every appliance with last contact, version, sync backlog',
+  },
+  {
+    method: 'POST',
+    path: '/api/appliances/:deviceId/revoke',
+    description: 'technician, administrator: revoke an appliance: JSON {reason}',
+  },
+  {
     method: 'WS',
     path: '/sync?token=…',
     description: 'the bulk sync protocol (sync/PROTOCOL.md), device token',
@@ -94,6 +128,12 @@ export type CreateHubHttpAppOptions = {
   logger?: Logger | undefined;
   /** The centre's public website; without it `/` answers only the JSON index. */
   site?: PublicSiteOptions | undefined;
+  /** Staff accounts: without them only the admin token opens /api. */
+  accounts?: HubAccountService | undefined;
+  /** The appliances view (`/api/appliances`); needs `accounts`. */
+  appliances?: ApplianceOversight | undefined;
+  /** The order statistics' counts; without them `/api/reports/orders` is not served. */
+  reports?: OrderReportSource | undefined;
 };
 
 /**
@@ -134,22 +174,20 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     }),
   );
 
+  // The admin token, or a staff session; routes then check the caller's role and scope.
   app.use('/api/*', async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S{1,500})$/i.exec(header);
-    // Compared as hashes: equal lengths for timingSafeEqual, and no timing hint about the token's length.
-    if (!match?.[1] || !timingSafeEqual(sha256(match[1]), adminTokenHash)) {
-      throw new HttpError({
-        status: 401,
-        body: {
-          code: HttpErrorCode.unauthorized,
-          field: 'authorization',
-          message: 'authorization: send Authorization: Bearer <admin token>',
-        },
-      });
+    if (!OPEN_API_PATHS.has(c.req.path)) {
+      await authenticateApiRequest({ c, adminTokenHash, accounts: options.accounts });
     }
     await next();
   });
+  // The website's staff endpoints (site-routes.ts) publish and read citizens' data: administrators only.
+  for (const path of ['/api/announcements', '/api/public/*']) {
+    app.use(path, async (c, next) => {
+      requirePrincipal({ c, roles: [Role.administrator] });
+      await next();
+    });
+  }
 
   const index = (c: Context) =>
     c.json({
@@ -169,16 +207,25 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
   app.get('/health', (c) => c.json({ ok: true, version, ...hub.identity() }));
 
   app.post('/api/provision/appliance', async (c) => {
+    const principal = requirePrincipal({ c, roles: [Role.administrator, Role.technician] });
     const body = parseBody(applianceProvisionSchema, await readJsonBody(c));
+    requireScope({ principal, scope: countyScope({ countyCode: body.countyCode }), field: 'countyCode' });
     return c.json(await hub.provisionAppliance(body));
   });
 
   app.post('/api/provision/device', async (c) => {
+    const principal = requirePrincipal({ c, roles: [Role.administrator, Role.technician] });
     const body = parseBody(deviceProvisionSchema, await readJsonBody(c));
+    requireScope({
+      principal,
+      scope: body.countyCode === null ? COUNTRY_SCOPE : countyScope({ countyCode: body.countyCode }),
+      field: 'countyCode',
+    });
     return c.json(await hub.provisionDevice(body));
   });
 
   app.get('/api/sync/digest', async (c) => {
+    requirePrincipal({ c, roles: [Role.administrator] });
     const values = c.req.queries('prefix') ?? [];
     if (values.length > 1) throw invalidInput({ field: 'prefix', message: 'must be given once' });
     const prefix = recordPrefixSchema.safeParse(values[0] ?? '');
@@ -188,6 +235,7 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
   });
 
   app.get('/api/records/:recordId', async (c) => {
+    requirePrincipal({ c, roles: [Role.administrator] });
     const recordId = recordIdSchema.safeParse(c.req.param('recordId'));
     if (!recordId.success) {
       throw invalidInput({
@@ -206,6 +254,15 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     return c.json(report);
   });
 
+  if (options.accounts) {
+    installAccountRoutes({
+      app,
+      accounts: options.accounts,
+      appliances: options.appliances,
+      clientAddress: options.site?.clientAddress,
+    });
+  }
+  if (options.reports) installReportRoutes({ app, source: options.reports });
   if (options.site) installPublicSite({ app, ...options.site });
   installJsonErrors({ app, logger, processName: 'hub' });
 

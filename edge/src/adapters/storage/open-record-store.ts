@@ -1,23 +1,62 @@
 import { join } from 'node:path';
+import type { ProjectionDatabase } from '@jiazheng/sync/projections';
 import type { RecordStore } from '@jiazheng/sync/storage';
 import { PgliteRecordStore } from '@jiazheng/sync/storage/pglite';
 import { PostgresRecordStore } from '@jiazheng/sync/storage/postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 
 /**
  * The hub's record store: PostgreSQL when a database URL is configured (a hub that outgrew one box),
- * else embedded PGlite in `<dataDir>/records`. Returns a description for the start-up banner, without
- * the URL's credentials.
+ * else embedded PGlite in `<dataDir>/records`. The projections (the statistics' tables) live in the same
+ * database, as on the appliance: one PGlite, one WASM heap. Returns a description for the start-up
+ * banner, without the URL's credentials, and `close`, which closes the store and then the database.
  */
 export async function openHubRecordStore(options: {
   dataDir: string;
   databaseUrl?: string | undefined;
-}): Promise<{ store: RecordStore; description: string }> {
+}): Promise<{
+  store: RecordStore;
+  db: ProjectionDatabase;
+  description: string;
+  close: () => Promise<void>;
+}> {
   if (options.databaseUrl !== undefined) {
-    const store = await PostgresRecordStore.open({ connectionString: options.databaseUrl });
-    return { store, description: `PostgreSQL ${redact(options.databaseUrl)}` };
+    const pool = new pg.Pool({ connectionString: options.databaseUrl });
+    try {
+      const store = await PostgresRecordStore.open({ pool });
+      return {
+        store,
+        db: drizzlePostgres({ client: pool }),
+        description: `PostgreSQL ${redact(options.databaseUrl)}`,
+        close: async () => {
+          await store.close();
+          await pool.end();
+        },
+      };
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
   }
   const dir = join(options.dataDir, 'records');
-  return { store: await PgliteRecordStore.open({ dataDir: dir }), description: `PGlite ${dir}` };
+  const pglite = await PgliteRecordStore.openDatabase({ dataDir: dir });
+  try {
+    const store = await PgliteRecordStore.attach({ pglite });
+    return {
+      store,
+      db: drizzlePglite({ client: pglite }),
+      description: `PGlite ${dir}`,
+      close: async () => {
+        await store.close();
+        await pglite.close();
+      },
+    };
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
 }
 
 function redact(url: string): string {

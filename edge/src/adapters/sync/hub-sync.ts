@@ -12,7 +12,7 @@ import {
   readRecordSnapshot,
   type TrustedSigner,
 } from '@jiazheng/sync/records';
-import { SyncServer } from '@jiazheng/sync/relay';
+import type { SyncServer } from '@jiazheng/sync/relay';
 import {
   authenticateDevicePeer,
   createReplicaPolicy,
@@ -30,6 +30,7 @@ import type { HubOperations, ProvisionResult } from '../../ports/hub-operations'
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
 import type { DeviceKey } from '@jiazheng/sync/node';
+import { ContactTrackingSyncServer, SyncContacts } from './sync-contacts';
 
 /** The hub's own system user: it signs the directory's bootstrap and every enrolment made at the hub. */
 export const HUB_USER_ID = 'hub';
@@ -48,6 +49,8 @@ type DirectoryCommand = { type: string; payload: unknown };
  */
 export class HubSync implements Service, HubOperations {
   readonly server: SyncServer<SyncPeer>;
+  /** When each device's sync connection last opened, closed or sent a frame (the appliances view). */
+  readonly contacts: SyncContacts;
   readonly #store: RecordStore;
   readonly #device: DeviceKey;
   readonly #logger: Logger;
@@ -60,7 +63,9 @@ export class HubSync implements Service, HubOperations {
     this.#device = options.device;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
-    this.server = new SyncServer<SyncPeer>({
+    this.contacts = new SyncContacts({ store: options.store, now: this.#now });
+    this.server = new ContactTrackingSyncServer({
+      contacts: this.contacts,
       store: options.store,
       serverId: options.device.deviceId,
       logger: options.logger,
@@ -156,6 +161,27 @@ export class HubSync implements Service, HubOperations {
         publicKey: options.publicKey,
         userId: options.userId,
       },
+    });
+  }
+
+  /**
+   * Revokes a device in the directory, signed by the hub as its system user (the reason names who asked,
+   * since the hub's signature cannot). Its next sync connection is refused; one already open stays until
+   * it closes, as with a revocation made anywhere else. Revoking twice proposes nothing.
+   */
+  async revokeDevice(options: { deviceId: string; reason: string }): Promise<void> {
+    const directory = await this.#requireHome().directory();
+    const device = directory?.devices[options.deviceId];
+    if (!device) {
+      throw new DomainError({
+        code: DomainErrorCode.notFound,
+        field: 'deviceId',
+        message: `deviceId: no device ${options.deviceId} in the directory`,
+      });
+    }
+    if (device.revokedAt !== null) return;
+    await this.#proposeAndDecide({
+      commands: [{ type: 'revokeDevice', payload: { deviceId: options.deviceId, reason: options.reason } }],
     });
   }
 

@@ -2,5 +2,6 @@
 export * from './device-key-file';
 export * from './http-service';
 export * from './json-http';
+export * from './scrypt-password';
 export type { Logger } from '../../ports/logger';
 export type { Service } from '../../ports/service';

@@ -222,7 +222,8 @@ export const directoryTransitions: TransitionTable<DirectoryState, DirectoryComm
   },
   revokeDevice: {
     from: ['active'],
-    roles: [Role.administrator, Role.technician, Role.supervisor],
+    // system: the hub revokes on behalf of its signed-in staff (it signs as itself; the reason names them).
+    roles: [Role.administrator, Role.technician, Role.supervisor, Role.system],
     apply: ({ state, command, context }) => {
       const device = state.devices[command.payload.deviceId];
       if (!device)

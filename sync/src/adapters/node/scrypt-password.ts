@@ -2,7 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 /**
  * Passwords hashed with scrypt (Node's built-in, OpenSSL's implementation): N=2^15, r=8, p=1 — the
- * OWASP-recommended floor, about 50 ms and 32 MiB on the appliance. Stored as
+ * OWASP-recommended floor, about 50 ms and 32 MiB on an appliance or the hub (one implementation for both). Stored as
  * `scrypt$N$r$p$<salt b64>$<hash b64>` so the parameters can be raised later without breaking old hashes.
  */
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;

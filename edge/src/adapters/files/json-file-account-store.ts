@@ -1,0 +1,155 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { accountScopeSchema, hubRoleSchema } from '../../domain/hub-accounts';
+import type { HubAccount, HubAccountStore, HubSession } from '../../ports/hub-account-store';
+
+const accountSchema = z.object({
+  username: z.string(),
+  passwordHash: z.string(),
+  displayName: z.string(),
+  role: hubRoleSchema,
+  scope: accountScopeSchema,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  disabled: z.boolean(),
+});
+const sessionSchema = z.object({
+  tokenHash: z.string(),
+  username: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+const fileSchema = z.object({
+  version: z.literal(1),
+  accounts: z.array(accountSchema),
+  sessions: z.array(sessionSchema),
+});
+type AccountsFile = z.infer<typeof fileSchema>;
+
+/**
+ * The hub's staff accounts and sessions in one JSON file in the data directory (`accounts.json`, 0600).
+ * Chosen over tables in the records database because the hub's staff is a few hundred people, written to
+ * at logins only, and the file works the same whether the records are in PGlite or PostgreSQL; it also
+ * keeps the accounts out of the store another process may share. Every change rewrites the file
+ * atomically (temporary file, fsync, rename, fsync of the directory), so a crash leaves the old file or
+ * the new one, never half of either. One hub process owns it: two hubs on one data directory would
+ * overwrite each other's sessions (a hub that outgrows one process moves this behind the same port to
+ * PostgreSQL).
+ */
+export class JsonFileAccountStore implements HubAccountStore {
+  readonly #path: string;
+  #data: AccountsFile;
+  /** Writes one at a time, in order; a failed write does not block the next. */
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(options: { path: string; data: AccountsFile }) {
+    this.#path = options.path;
+    this.#data = options.data;
+  }
+
+  static async open(options: { path: string }): Promise<JsonFileAccountStore> {
+    let text: string | undefined;
+    try {
+      text = await readFile(options.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (text === undefined) {
+      await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
+      return new JsonFileAccountStore({
+        path: options.path,
+        data: { version: 1, accounts: [], sessions: [] },
+      });
+    }
+    const parsed = fileSchema.safeParse(JSON.parse(text));
+    // Refusing to start beats starting with no accounts and letting the bootstrap create a new administrator.
+    if (!parsed.success)
+      throw new Error(`${options.path}: not a hub accounts file (${parsed.error.message})`);
+    return new JsonFileAccountStore({ path: options.path, data: parsed.data });
+  }
+
+  countAccounts(): Promise<number> {
+    return Promise.resolve(this.#data.accounts.length);
+  }
+
+  getAccount(options: { username: string }): Promise<HubAccount | undefined> {
+    const account = this.#data.accounts.find((a) => a.username === options.username);
+    return Promise.resolve(account === undefined ? undefined : structuredClone(account));
+  }
+
+  listAccounts(): Promise<HubAccount[]> {
+    return Promise.resolve(structuredClone(this.#data.accounts));
+  }
+
+  async createAccount(options: { account: HubAccount }): Promise<boolean> {
+    let created = false;
+    await this.#commit((data) => {
+      if (data.accounts.some((a) => a.username === options.account.username)) return null;
+      created = true;
+      return { ...data, accounts: [...data.accounts, structuredClone(options.account)] };
+    });
+    return created;
+  }
+
+  async saveSession(options: { session: HubSession }): Promise<void> {
+    await this.#commit((data) => ({ ...data, sessions: [...data.sessions, { ...options.session }] }));
+  }
+
+  getSession(options: { tokenHash: string }): Promise<HubSession | undefined> {
+    const session = this.#data.sessions.find((s) => s.tokenHash === options.tokenHash);
+    return Promise.resolve(session === undefined ? undefined : { ...session });
+  }
+
+  async deleteSession(options: { tokenHash: string }): Promise<void> {
+    await this.#commit((data) => {
+      const sessions = data.sessions.filter((s) => s.tokenHash !== options.tokenHash);
+      return sessions.length === data.sessions.length ? null : { ...data, sessions };
+    });
+  }
+
+  async deleteExpiredSessions(options: { now: string }): Promise<number> {
+    const now = Date.parse(options.now);
+    let gone = 0;
+    await this.#commit((data) => {
+      const sessions = data.sessions.filter((s) => Date.parse(s.expiresAt) > now);
+      gone = data.sessions.length - sessions.length;
+      return gone === 0 ? null : { ...data, sessions };
+    });
+    return gone;
+  }
+
+  /**
+   * Applies `change` to the state after every earlier write (null: nothing to write), and makes the result
+   * the state once it is on disk; until then readers see the previous state.
+   */
+  async #commit(change: (data: AccountsFile) => AccountsFile | null): Promise<void> {
+    const run = this.#writing.then(async () => {
+      const next = change(this.#data);
+      if (next === null) return;
+      await writeAtomically({ path: this.#path, text: JSON.stringify(next) });
+      this.#data = next;
+    });
+    this.#writing = run.catch(() => {});
+    await run;
+  }
+}
+
+async function writeAtomically(options: { path: string; text: string }): Promise<void> {
+  const temporary = `${options.path}.${process.pid}.tmp`;
+  const file = await open(temporary, 'w', 0o600);
+  try {
+    await file.writeFile(options.text, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, options.path);
+  // The rename is durable only once the directory entry is.
+  const dir = await open(dirname(options.path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
