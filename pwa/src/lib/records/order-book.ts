@@ -7,9 +7,10 @@ import {
   type EnterpriseState,
   type OrderCommandType,
   type OrderState,
+  type WorkerState,
 } from '@jiazheng/sync/domain';
 import type { SigningDevice } from '@jiazheng/sync/records';
-import { listDispatchCandidates, proposeToStore, viewStoredRecord } from '@jiazheng/sync/replica';
+import { buildDispatchCandidates, proposeToStore, viewStoredRecord } from '@jiazheng/sync/replica';
 import type { RecordStore } from '@jiazheng/sync/storage';
 import { writable, type Readable } from 'svelte/store';
 import type { DeviceEnrolment } from '../api/types';
@@ -17,6 +18,8 @@ import type { OrderRow, RecordConflict } from '../domain/order-rows';
 
 /** Records are listed from the store in pages of this many. */
 const PAGE = 500;
+/** The kinds of record the book holds; everything else in the store is ignored. */
+const prefixes = ['order:', 'enterprise:', 'worker:'] as const;
 
 export type OrderBookOptions = {
   store: RecordStore;
@@ -60,6 +63,9 @@ export class OrderBook {
   readonly #options: OrderBookOptions;
   readonly #orders = new Map<string, OrderRow>();
   readonly #enterprises = new Map<string, EnterpriseState>();
+  readonly #workers = new Map<string, WorkerState>();
+  /** Orders as their home accepted them, without this device's pending proposals: what dispatch ranks on. */
+  readonly #acceptedOrders = new Map<string, OrderState>();
   readonly #state = writable<OrderBookState>({
     loaded: false,
     orders: [],
@@ -87,7 +93,7 @@ export class OrderBook {
     return this.#options.enrolment.countyCode;
   }
 
-  /** Reads every order and enterprise record in the store. */
+  /** Reads every order, enterprise and worker record in the store. */
   async load(): Promise<void> {
     this.#dismissed = await this.#options.dismissed();
     let after = 0;
@@ -95,7 +101,7 @@ export class OrderBook {
       const changes = await this.#options.store.listChanges({
         after,
         limit: PAGE,
-        prefixes: ['order:', 'enterprise:'],
+        prefixes: [...prefixes],
       });
       if (changes.length === 0) break;
       for (const change of changes) await this.#read(change.recordId);
@@ -153,14 +159,18 @@ export class OrderBook {
    * The enterprises ranked for an order waiting for dispatch, from the registry as this browser holds
    * it (the same rules the appliance applies when it decides the dispatch).
    */
-  async rank(options: { recordId: string }): Promise<DispatchRanking> {
+  rank(options: { recordId: string }): DispatchRanking {
     const order = this.#orders.get(options.recordId)?.state;
     if (!order) throw new Error(`unknown order ${options.recordId}`);
     const item = findItem({ code: order.itemCode });
     if (!item) throw new Error(`unknown service item ${order.itemCode}`);
     const now = (this.#options.now ?? Date.now)();
-    const candidates = await listDispatchCandidates({
-      store: this.#options.store,
+    // Held in memory and kept current by refresh(): the panel re-ranks on every change it sees, and
+    // decoding the whole registry from IndexedDB each time made dispatch lag on a big county.
+    const candidates = buildDispatchCandidates({
+      enterprises: [...this.#enterprises.values()],
+      workers: [...this.#workers.values()],
+      orders: [...this.#acceptedOrders.values()],
       countyCode: order.countyCode,
       now,
     });
@@ -180,18 +190,22 @@ export class OrderBook {
   }
 
   async #read(recordId: string): Promise<void> {
-    const isOrder = recordId.startsWith('order:');
-    if (!isOrder && !recordId.startsWith('enterprise:')) return;
+    if (!prefixes.some((prefix) => recordId.startsWith(prefix))) return;
     const view = await viewStoredRecord({
       store: this.#options.store,
       recordId,
       deviceId: this.#options.device.deviceId,
     });
     if (view === null) return;
-    if (!isOrder) {
+    if (recordId.startsWith('enterprise:')) {
       if (view.accepted !== null) this.#enterprises.set(recordId, view.accepted as EnterpriseState);
       return;
     }
+    if (recordId.startsWith('worker:')) {
+      if (view.accepted !== null) this.#workers.set(recordId, view.accepted as WorkerState);
+      return;
+    }
+    if (view.accepted !== null) this.#acceptedOrders.set(recordId, view.accepted as OrderState);
     this.#orders.set(recordId, {
       recordId,
       state: view.state as OrderState | null,
