@@ -122,12 +122,13 @@ export async function viewStoredRecord(options: {
   store: RecordStore;
   recordId: string;
   deviceId: string | null;
-}): Promise<RecordView | null> {
+}): Promise<(RecordView & { seq: number }) | null> {
   const record = await options.store.readRecord({ recordId: options.recordId });
   if (!record) return null;
   const doc = loadRecordDoc({ recordId: options.recordId, update: record.update });
   try {
-    return viewRecord({ doc, recordId: options.recordId, deviceId: options.deviceId });
+    // The seq says which bytes the view was made of, so a caller can keep it until the record changes.
+    return { ...viewRecord({ doc, recordId: options.recordId, deviceId: options.deviceId }), seq: record.seq };
   } finally {
     doc.destroy();
   }

@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { CallerHistory, DeviceEnrolment, StoredCall, User } from '../api/types';
+import type { CachedRecordView, RecordViewCache } from '../domain/order-rows';
 
 /** A caller's history as last seen, by their E.164 number: shown at once while a fresh lookup runs. */
 export type CachedCaller = {
@@ -34,11 +35,15 @@ export type StoredDeviceKey = {
 /** A conflict the user has dealt with (redone or set aside): no longer shown. */
 export type DismissedConflict = { proposalId: string; at: string };
 
+/** A record as this device's order book last decoded it (records/order-book.ts), by device and record. */
+export type StoredRecordView = CachedRecordView & { deviceId: string };
+
 export type ConsoleDb = Dexie & {
   callers: EntityTable<CachedCaller, 'phone'>;
   session: EntityTable<StoredSession, 'key'>;
   devices: EntityTable<StoredDeviceKey, 'username'>;
   dismissedConflicts: EntityTable<DismissedConflict, 'proposalId'>;
+  recordViews: Dexie.Table<StoredRecordView, [string, string]>;
 };
 
 /** How many callers to keep: a county's busy week of distinct callers, small enough for any tablet. */
@@ -57,6 +62,13 @@ export function openConsoleDb(
     session: 'key',
     devices: 'username',
     dismissedConflicts: 'proposalId',
+  });
+  db.version(3).stores({
+    callers: 'phone, updatedAt',
+    session: 'key',
+    devices: 'username',
+    dismissedConflicts: 'proposalId',
+    recordViews: '[deviceId+recordId], deviceId',
   });
   return db;
 }
@@ -139,5 +151,19 @@ export function mergeLookedUpCalls(options: {
     name: cached?.name ?? options.calls.find((call) => call.callerName !== null)?.callerName ?? null,
     history,
     updatedAt: options.now,
+  };
+}
+
+/** The order book's cache of decoded records for one device (each user's device sees its own pending). */
+export function recordViewCache(options: { db: ConsoleDb; deviceId: string }): RecordViewCache {
+  const { db, deviceId } = options;
+  return {
+    async load() {
+      const rows = await db.recordViews.where('deviceId').equals(deviceId).toArray();
+      return new Map(rows.map(({ deviceId: _device, ...view }) => [view.recordId, view]));
+    },
+    async save({ views }) {
+      await db.recordViews.bulkPut(views.map((view) => ({ ...view, deviceId })));
+    },
   };
 }

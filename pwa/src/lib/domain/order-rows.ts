@@ -98,3 +98,22 @@ export function listWorkItems(options: {
   }
   return items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt - b.dueAt);
 }
+
+/**
+ * What the book keeps of a record between sessions: valid while the record's seq is the one it was made
+ * from, so a login decodes only what changed since the last one, not the county's whole history.
+ */
+export type CachedRecordView = {
+  recordId: string;
+  seq: number;
+  /** The state the home accepted (orders, enterprises, workers); null before it accepted anything. */
+  accepted: unknown;
+  /** Orders only: the row as shown, accepted state plus this device's pending proposals. */
+  row: OrderRow | null;
+};
+
+/** Where the cached views live (IndexedDB in the browser, per device). */
+export type RecordViewCache = {
+  load(): Promise<ReadonlyMap<string, CachedRecordView>>;
+  save(options: { views: readonly CachedRecordView[] }): Promise<void>;
+};

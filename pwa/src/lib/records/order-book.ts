@@ -14,7 +14,7 @@ import { buildDispatchCandidates, proposeToStore, viewStoredRecord } from '@jiaz
 import type { RecordStore } from '@jiazheng/sync/storage';
 import { writable, type Readable } from 'svelte/store';
 import type { DeviceEnrolment } from '../api/types';
-import type { OrderRow, RecordConflict } from '../domain/order-rows';
+import type { CachedRecordView, OrderRow, RecordConflict, RecordViewCache } from '../domain/order-rows';
 
 /** Records are listed from the store in pages of this many. */
 const PAGE = 500;
@@ -29,6 +29,8 @@ export type OrderBookOptions = {
   onLocalChange: (options: { recordId: string }) => void;
   /** Conflicts the user has already dealt with. */
   dismissed: () => Promise<ReadonlySet<string>>;
+  /** Without one, every record is decoded at every load. */
+  cache?: RecordViewCache;
   now?: () => number;
 };
 
@@ -93,9 +95,14 @@ export class OrderBook {
     return this.#options.enrolment.countyCode;
   }
 
-  /** Reads every order, enterprise and worker record in the store. */
+  /**
+   * Reads every order, enterprise and worker record in the store: from the cache where the record has not
+   * changed since it was cached, decoded otherwise (and cached).
+   */
   async load(): Promise<void> {
+    const { cache } = this.#options;
     this.#dismissed = await this.#options.dismissed();
+    const cached = (await cache?.load()) ?? new Map<string, CachedRecordView>();
     let after = 0;
     for (;;) {
       const changes = await this.#options.store.listChanges({
@@ -104,7 +111,19 @@ export class OrderBook {
         prefixes: [...prefixes],
       });
       if (changes.length === 0) break;
-      for (const change of changes) await this.#read(change.recordId);
+      const decoded: CachedRecordView[] = [];
+      for (const change of changes) {
+        const known = cached.get(change.recordId);
+        if (known !== undefined && known.seq === change.seq) {
+          this.#apply(known);
+          continue;
+        }
+        const view = await this.#decode(change.recordId);
+        if (view === null) continue;
+        this.#apply(view);
+        decoded.push(view);
+      }
+      if (decoded.length > 0) await cache?.save({ views: decoded });
       after = changes[changes.length - 1]?.seq ?? after;
     }
     this.#loaded = true;
@@ -113,7 +132,11 @@ export class OrderBook {
 
   /** A record changed in the store (the sync brought something, or a RESET replaced it). */
   async refresh(options: { recordId: string }): Promise<void> {
-    await this.#read(options.recordId);
+    if (!prefixes.some((prefix) => options.recordId.startsWith(prefix))) return;
+    const view = await this.#decode(options.recordId);
+    if (view === null) return;
+    this.#apply(view);
+    await this.#options.cache?.save({ views: [view] });
     if (this.#loaded) this.#publish();
   }
 
@@ -189,39 +212,44 @@ export class OrderBook {
     });
   }
 
-  async #read(recordId: string): Promise<void> {
-    if (!prefixes.some((prefix) => recordId.startsWith(prefix))) return;
+  async #decode(recordId: string): Promise<CachedRecordView | null> {
     const view = await viewStoredRecord({
       store: this.#options.store,
       recordId,
       deviceId: this.#options.device.deviceId,
     });
-    if (view === null) return;
+    if (view === null) return null;
+    const row: OrderRow | null = recordId.startsWith('order:')
+      ? {
+          recordId,
+          state: view.state as OrderState | null,
+          accepted: view.accepted !== null,
+          pending: view.pending.map((p) => ({ id: p.id, type: p.type, at: p.at })),
+          conflicts: view.conflicts.map(({ proposal, entry }) => ({
+            recordId,
+            proposalId: proposal.id,
+            type: proposal.type,
+            payload: proposal.payload,
+            at: proposal.at,
+            code: entry.code,
+            field: entry.field,
+            message: entry.message,
+          })),
+        }
+      : null;
+    return { recordId, seq: view.seq, accepted: view.accepted, row };
+  }
+
+  #apply(view: CachedRecordView): void {
+    const { recordId, accepted } = view;
     if (recordId.startsWith('enterprise:')) {
-      if (view.accepted !== null) this.#enterprises.set(recordId, view.accepted as EnterpriseState);
-      return;
+      if (accepted !== null) this.#enterprises.set(recordId, accepted as EnterpriseState);
+    } else if (recordId.startsWith('worker:')) {
+      if (accepted !== null) this.#workers.set(recordId, accepted as WorkerState);
+    } else if (view.row !== null) {
+      if (accepted !== null) this.#acceptedOrders.set(recordId, accepted as OrderState);
+      this.#orders.set(recordId, view.row);
     }
-    if (recordId.startsWith('worker:')) {
-      if (view.accepted !== null) this.#workers.set(recordId, view.accepted as WorkerState);
-      return;
-    }
-    if (view.accepted !== null) this.#acceptedOrders.set(recordId, view.accepted as OrderState);
-    this.#orders.set(recordId, {
-      recordId,
-      state: view.state as OrderState | null,
-      accepted: view.accepted !== null,
-      pending: view.pending.map((p) => ({ id: p.id, type: p.type, at: p.at })),
-      conflicts: view.conflicts.map(({ proposal, entry }) => ({
-        recordId,
-        proposalId: proposal.id,
-        type: proposal.type,
-        payload: proposal.payload,
-        at: proposal.at,
-        code: entry.code,
-        field: entry.field,
-        message: entry.message,
-      })),
-    });
   }
 
   #publish(): void {

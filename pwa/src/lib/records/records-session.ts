@@ -2,7 +2,7 @@ import { DexieRecordStore } from '@jiazheng/sync/storage/dexie';
 import type { WebSocketConstructor } from '@jiazheng/sync/relay';
 import { writable, type Readable } from 'svelte/store';
 import { ApiError, type ApiClient } from '../api/client';
-import type { ConsoleDb } from '../db/console-db';
+import { recordViewCache, type ConsoleDb } from '../db/console-db';
 import { ensureEnrolledDevice } from './device-identity';
 import { OrderBook } from './order-book';
 import { RecordSync } from './record-sync';
@@ -94,6 +94,7 @@ export class RecordsSession {
       enrolment: enrolled.enrolment,
       onLocalChange: (change) => sync.notifyLocalChange(change),
       dismissed: async () => new Set((await db.dismissedConflicts.toArray()).map((row) => row.proposalId)),
+      cache: recordViewCache({ db, deviceId: enrolled.device.deviceId }),
     });
     await book.load();
     if (this.#stopped) return;

@@ -3,7 +3,10 @@ import { SimulatedNetwork } from '@jiazheng/sync/projections/test-support';
 import { listDispatchCandidates } from '@jiazheng/sync/replica';
 import { DexieRecordStore } from '@jiazheng/sync/storage/dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { get } from 'svelte/store';
 import { expect, test } from 'vitest';
+import { recordViewCache } from '../db/console-db';
+import { testDb } from '../test-support';
 import { OrderBook } from './order-book';
 
 const county = '330106';
@@ -79,5 +82,71 @@ test('the ranking held in memory is the one the store gives, through registry an
     expect(rankedAtAll).toBeGreaterThan(0);
   } finally {
     await store.close();
+  }
+}, 60_000);
+
+test('a second login takes unchanged records from the cache and decodes only what changed', async () => {
+  const store = await DexieRecordStore.open({ name: 'cache', indexedDB: new IDBFactory(), IDBKeyRange });
+  const db = testDb();
+  try {
+    const network = await SimulatedNetwork.create({ store, seed: 9 });
+    await network.receiveOrders({ count: 30 });
+    await network.advanceOrders({ maxSteps: 3 });
+    const seat = network.devices.seats.get(county);
+    if (!seat) throw new Error('no seat for the county');
+    const reads: string[] = [];
+    // The store as the book sees it, counting the records it reads (decodes).
+    const counting = new Proxy(store, {
+      get(target, property) {
+        if (property === 'readRecord') {
+          return (options: { recordId: string }) => {
+            reads.push(options.recordId);
+            return target.readRecord(options);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        // Bound to the store itself: its methods use private fields.
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const open = async () => {
+      const book = new OrderBook({
+        store: counting,
+        device: seat,
+        enrolment: {
+          deviceId: seat.deviceId,
+          userId: `ct-${county}`,
+          role: 'call_taker',
+          countyCode: county,
+          directoryId: 'directory:hub:test',
+        },
+        onLocalChange: () => {},
+        dismissed: () => Promise.resolve(new Set()),
+        cache: recordViewCache({ db, deviceId: seat.deviceId }),
+      });
+      await book.load();
+      return get(book.state);
+    };
+    network.takeChanged();
+    const first = await open();
+    const records = reads.length;
+    expect(records).toBeGreaterThan(30);
+
+    reads.length = 0;
+    expect(await open()).toEqual(first);
+    expect(reads).toEqual([]);
+
+    // Orders move on while the seat is logged out: only those are decoded again.
+    await network.advanceOrders({ maxSteps: 2 });
+    const changed = [...network.takeChanged()].filter((id) => !id.startsWith('directory:'));
+    expect(changed.length).toBeGreaterThan(0);
+    const third = await open();
+    expect(new Set(reads)).toEqual(new Set(changed));
+    // The same as decoding everything afresh.
+    await db.recordViews.clear();
+    expect(await open()).toEqual(third);
+  } finally {
+    await store.close();
+    db.close();
   }
 }, 60_000);
