@@ -94,6 +94,13 @@ export const ENDPOINTS = [
     path: '/api/auth/login',
     description: 'JSON {username, password} → {token}; the rest take Bearer',
   },
+  { method: 'POST', path: '/api/auth/logout', description: 'end this session' },
+  { method: 'GET', path: '/api/me', description: 'who this token stands for' },
+  {
+    method: 'POST',
+    path: '/api/users',
+    description: 'admin: create a county account: JSON {username, password, role, displayName, seat?}',
+  },
   {
     method: 'GET',
     path: '/api/calls?phone=…',
