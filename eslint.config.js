@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 /**
  * The layer order (docs/architecture.md) is enforced here, not by review:
  *   sync ◀ firmware-config ◀ appliance;  sync ◀ edge, pwa;  all ◀ test (test drives the apps as processes,
- *   never imports them)
+ *   never imports them);  sync, firmware-config ◀ centre (`npm start`: runs the hub and the appliances as
+ *   child processes and talks to them over HTTP and sync, never imports them or test)
  * and every file under a `domain/` folder is pure: no Node built-ins, databases, network, Dexie or ESL.
  */
 const appPackages = ['@jiazheng/appliance', '@jiazheng/edge', '@jiazheng/pwa'];
@@ -125,6 +126,16 @@ export default tseslint.config(
       'no-restricted-imports': restrict({
         packages: [...appPackages, ...otherPackages],
         message: 'sync is the bottom layer: it imports none of the other packages.',
+      }),
+    },
+  },
+  {
+    files: ['centre/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        packages: [...appPackages, '@jiazheng/test'],
+        message:
+          'centre runs appliance and edge as processes and imports none of appliance, edge, pwa or test.',
       }),
     },
   },

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const packages = ['sync', 'appliance', 'edge', 'pwa', 'firmware-config', 'test'];
+const packages = ['sync', 'appliance', 'edge', 'pwa', 'firmware-config', 'test', 'centre'];
 
 export default defineConfig({
   test: {

@@ -61,7 +61,15 @@ test('the README gives the two commands, and every package has a README', async 
   expect(readme).toContain('npm ci && npm start');
   expect(readme).toContain('npm ci && npm test');
   const pkg = JSON.parse(await read('package.json')) as { workspaces: string[] };
-  expect(pkg.workspaces.sort()).toEqual(['appliance', 'edge', 'firmware-config', 'pwa', 'sync', 'test']);
+  expect(pkg.workspaces.sort()).toEqual([
+    'appliance',
+    'centre',
+    'edge',
+    'firmware-config',
+    'pwa',
+    'sync',
+    'test',
+  ]);
   for (const name of pkg.workspaces) {
     const text = await read(`${name}/README.md`);
     expect(text.length, `${name}/README.md`).toBeGreaterThan(200);
