@@ -128,7 +128,10 @@ export async function viewStoredRecord(options: {
   const doc = loadRecordDoc({ recordId: options.recordId, update: record.update });
   try {
     // The seq says which bytes the view was made of, so a caller can keep it until the record changes.
-    return { ...viewRecord({ doc, recordId: options.recordId, deviceId: options.deviceId }), seq: record.seq };
+    return {
+      ...viewRecord({ doc, recordId: options.recordId, deviceId: options.deviceId }),
+      seq: record.seq,
+    };
   } finally {
     doc.destroy();
   }
