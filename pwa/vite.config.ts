@@ -17,15 +17,16 @@ export default defineConfig({
         short_name: '坐席台',
         description: '家政服务网络中心 call-taker and supervisor console',
         lang: 'zh-CN',
-        start_url: '/',
-        scope: '/',
+        // Relative to the manifest: the appliance serves the app at `/`, the hub at `/console/`.
+        start_url: './',
+        scope: './',
         display: 'standalone',
         background_color: '#f4f6f8',
         theme_color: '#0f5c8c',
         icons: [
-          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
-          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
       workbox: {

@@ -9,6 +9,7 @@ import type {
   User,
   Wallboard,
 } from './types';
+import type { ApplianceEntry, HubAccount, NewHubAccount, OrderReport, OrderReportQuery } from './hub-types';
 
 /** An answer from the appliance that is not 2xx, or no answer at all (`status` 0, code `network`). */
 export class ApiError extends Error {
@@ -189,6 +190,55 @@ export class ApiClient {
     return this.#json({ method: 'POST', path: '/api/devices', body: options });
   }
 
+  /** The hub's order statistics (`GET /api/reports/orders`; administrator, analyst, supervisor). */
+  orderReport(options: { query: OrderReportQuery }): Promise<OrderReport> {
+    return this.#json({ method: 'GET', path: `/api/reports/orders?${reportSearch(options.query)}` });
+  }
+
+  /**
+   * The same report as a file (`format=csv|xlsx`): a link cannot send the Bearer token, so the dashboard
+   * fetches it and saves an object URL. The name is the hub's (`content-disposition`).
+   */
+  async orderReportFile(options: {
+    query: OrderReportQuery;
+    format: 'csv' | 'xlsx';
+  }): Promise<{ blob: Blob; fileName: string }> {
+    const response = await this.#send({
+      method: 'GET',
+      path: `/api/reports/orders?${reportSearch(options.query)}&format=${options.format}`,
+    });
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `orders.${options.format}`;
+    return { blob: await response.blob(), fileName };
+  }
+
+  /** The hub's view of the county appliances (technician, administrator). */
+  async appliances(): Promise<ApplianceEntry[]> {
+    return (await this.#json<{ appliances: ApplianceEntry[] }>({ method: 'GET', path: '/api/appliances' }))
+      .appliances;
+  }
+
+  /** Revokes an appliance at the hub: its next sync connection is refused. */
+  async revokeAppliance(options: { deviceId: string; reason: string }): Promise<void> {
+    await this.#json({
+      method: 'POST',
+      path: `/api/appliances/${encodeURIComponent(options.deviceId)}/revoke`,
+      body: { reason: options.reason },
+    });
+  }
+
+  /** The hub's staff accounts within the administrator's scope. */
+  async users(): Promise<HubAccount[]> {
+    return (await this.#json<{ users: HubAccount[] }>({ method: 'GET', path: '/api/users' })).users;
+  }
+
+  /** Creates a staff account at the hub (administrator): 409 `conflict` when the username is taken. */
+  async createUser(options: { account: NewHubAccount }): Promise<HubAccount> {
+    return (
+      await this.#json<{ user: HubAccount }>({ method: 'POST', path: '/api/users', body: options.account })
+    ).user;
+  }
+
   /** `ws://host/sync?token=…`: the record sync with the appliance, authenticated by a device token. */
   syncSocketUrl(options: { deviceToken: string; origin?: string }): string {
     const origin = this.#baseUrl || options.origin || globalThis.location.origin;
@@ -200,4 +250,15 @@ export class ApiClient {
     const origin = this.#baseUrl || options.origin || globalThis.location.origin;
     return `${origin.replace(/^http/, 'ws')}/ws/console?token=${encodeURIComponent(options.token)}`;
   }
+}
+
+/** The report's query string, parameters in a stable order, optional ones only when set. */
+export function reportSearch(query: OrderReportQuery): string {
+  const search = new URLSearchParams({ level: query.level });
+  if (query.within !== undefined) search.set('within', query.within);
+  search.set('period', query.period);
+  search.set('from', query.from);
+  search.set('to', query.to);
+  if (query.category !== undefined) search.set('category', query.category);
+  return search.toString();
 }

@@ -1,0 +1,28 @@
+/** The central office's screens at the hub, and who sees which (the hub's own role checks have the last word). */
+export type HubScreen = 'dashboard' | 'appliances' | 'users';
+
+/** The hub's staff roles, as `POST /api/users` takes them (edge/src/domain/hub-accounts.ts). */
+export const HUB_ROLES = [
+  'central_office',
+  'registry_officer',
+  'quality_inspector',
+  'legal_consultant',
+  'supervisor',
+  'call_taker',
+  'technician',
+  'administrator',
+] as const;
+
+/** GET /api/reports/orders: administrator, central-office analyst, county supervisor. */
+const DASHBOARD_ROLES: ReadonlySet<string> = new Set(['administrator', 'central_office', 'supervisor']);
+/** GET /api/appliances: technician, administrator. */
+const APPLIANCE_ROLES: ReadonlySet<string> = new Set(['administrator', 'technician']);
+
+export function hubScreensFor(role: string): HubScreen[] {
+  const screens: HubScreen[] = [];
+  if (DASHBOARD_ROLES.has(role)) screens.push('dashboard');
+  if (APPLIANCE_ROLES.has(role)) screens.push('appliances');
+  // GET/POST /api/users: administrators.
+  if (role === 'administrator') screens.push('users');
+  return screens;
+}

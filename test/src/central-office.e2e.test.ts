@@ -1,0 +1,296 @@
+/**
+ * The central office's dashboard end to end. Real processes: the hub (serving the built PWA under
+ * `/console/`) and the county appliance of 杭州市西湖区 enrolled at it; real Chromium. Citizens order on the
+ * centre's public website (`POST /order`, web orders into the county's records), the appliance decides the
+ * orders, the hub projects them into its statistics. The hub's administrator makes a central-office analyst;
+ * the analyst opens the console at the hub, sees the orders in the dashboard, drills down from the country to
+ * the province, the city and the county (by mouse and by keyboard), goes back up by the breadcrumb, and
+ * exports the table as CSV. Screenshots: docs/screenshots/central-office-dashboard.png and test/artifacts/.
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createId } from '@jiazheng/sync/domain';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
+import { ensurePwaBuilt, launchChromium, pwaDir } from './support/browser';
+import { killAll, root, sleep, spawnPackage, stopProc, urlOf, type Proc } from './support/processes';
+
+const COUNTY = '330106';
+const HUB_TOKEN = `e2e-hub-${createId()}`;
+const HUB_ADMIN_PASSWORD = 'e2e-hub-admin-password';
+const ANALYST = { username: 'analyst1', password: 'analyst-password-1', displayName: '李分析' };
+const artifacts = join(root, 'test', 'artifacts');
+const screenshot = join(root, 'docs', 'screenshots', 'central-office-dashboard.png');
+const ORDERS = [
+  { name: '周女士', phone: '13800130021', itemCode: 'FAM-HOURLY' },
+  { name: '吴先生', phone: '13800130022', itemCode: 'FAM-HOURLY' },
+  { name: '郑阿姨', phone: '13800130023', itemCode: 'FAM-NANNY' },
+];
+
+let workDir = '';
+let hub: Proc | undefined;
+let appliance: Proc | undefined;
+let browser: Browser | undefined;
+
+async function call<T>(options: { url: string; token: string; body?: unknown }): Promise<T> {
+  const response = await fetch(options.url, {
+    method: options.body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${options.url}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** A citizen's order on the public website, as the form posts it; true once the hub took it (303). */
+async function orderOnline(hubUrl: string, order: (typeof ORDERS)[number]): Promise<boolean> {
+  const response = await fetch(`${hubUrl}/order`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      name: order.name,
+      phone: order.phone,
+      countyCode: COUNTY,
+      itemCode: order.itemCode,
+      address: '杭州市西湖区文三路 90 号',
+      wantedDate: '',
+      notes: '',
+    }).toString(),
+    redirect: 'manual',
+  });
+  return response.status === 303;
+}
+
+beforeAll(async () => {
+  ensurePwaBuilt();
+  await mkdir(artifacts, { recursive: true });
+  workDir = await mkdtemp(join(tmpdir(), 'jz-central-office-'));
+  hub = spawnPackage({
+    name: 'hub',
+    pkg: 'edge',
+    env: {
+      JZ_HUB_PORT: '0',
+      JZ_HUB_DATA_DIR: join(workDir, 'hub'),
+      JZ_HUB_ADMIN_TOKEN: HUB_TOKEN,
+      JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD,
+      JZ_HUB_PWA_DIR: pwaDir,
+    },
+  });
+  const hubUrl = await urlOf(hub);
+  appliance = spawnPackage({
+    name: 'appliance',
+    pkg: 'appliance',
+    env: {
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      COUNTY,
+      DATA_DIR: join(workDir, 'appliance'),
+      HUB_URL: hubUrl,
+      HUB_ADMIN_TOKEN: HUB_TOKEN,
+      HUB_RECONNECT_MAX_MS: '1000',
+    },
+  });
+  await urlOf(appliance);
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const proc of [appliance, hub]) if (proc !== undefined) await stopProc(proc);
+  killAll();
+  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+}, 60_000);
+
+test('an analyst at the hub sees the web orders, drills down to the county and exports the table', async () => {
+  const hubUrl = await urlOf(hub!);
+  const browserErrors: string[] = [];
+  onTestFailed(() => {
+    for (const proc of [hub, appliance])
+      console.error(`---- ${proc?.name} ----\n${proc?.output().slice(-8000) ?? ''}`);
+    console.error(`---- browser ----\n${browserErrors.join('\n')}`);
+  });
+
+  // The hub's banner names its console; the shell there is the PWA's, rewritten for /console/.
+  expect(hub!.output()).toContain(`${hubUrl}/console/`);
+  const shell = await (await fetch(`${hubUrl}/console/`)).text();
+  expect(shell).toContain('base: "/console"');
+
+  // Citizens order on the website once the county's appliance is enrolled (the form offers only such
+  // counties); the appliance decides the orders and the hub projects them.
+  await expect
+    .poll(
+      async () =>
+        (await call<{ appliances: unknown[] }>({ url: `${hubUrl}/api/appliances`, token: HUB_TOKEN }))
+          .appliances.length,
+      {
+        timeout: 60_000,
+        interval: 250,
+      },
+    )
+    .toBe(1);
+  for (const order of ORDERS) {
+    const deadline = Date.now() + 60_000;
+    while (!(await orderOnline(hubUrl, order))) {
+      if (Date.now() > deadline) throw new Error('the website refused the order');
+      await sleep(1000);
+    }
+  }
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  await expect
+    .poll(
+      async () =>
+        (
+          await call<{ total: { received: number; byChannel: { web: number } } }>({
+            url: `${hubUrl}/api/reports/orders?level=country&period=day&from=${today}&to=${today}`,
+            token: HUB_TOKEN,
+          })
+        ).total.byChannel.web,
+      { timeout: 90_000, interval: 500 },
+    )
+    .toBe(ORDERS.length);
+
+  // The hub's administrator makes the analyst.
+  const admin = await call<{ token: string }>({
+    url: `${hubUrl}/api/auth/login`,
+    token: '',
+    body: { username: 'admin', password: HUB_ADMIN_PASSWORD },
+  });
+  await call({
+    url: `${hubUrl}/api/users`,
+    token: admin.token,
+    body: { ...ANALYST, role: 'central_office', scope: { level: 'country' } },
+  });
+
+  // ── The analyst at the hub's console. ──────────────────────────────────────────────────────────────
+  const context = await browser!.newContext({
+    viewport: { width: 1366, height: 900 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') browserErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => browserErrors.push(error.message));
+  await page.goto(`${hubUrl}/console/`);
+  await expect
+    .poll(() => page.locator('h2').first().textContent(), { timeout: 20_000 })
+    .toBe('中心工作人员登录');
+  await page.getByLabel('用户名').fill(ANALYST.username);
+  await page.getByLabel('密码').fill(ANALYST.password);
+  await page.getByRole('button', { name: '登录' }).click();
+
+  const dashboard = page.getByTestId('dashboard');
+  await dashboard.waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId('hub-user').textContent()).toContain('中心分析员');
+  const figure = (key: string) => page.getByTestId(`figure-${key}`).locator('dd');
+  await expect.poll(() => figure('received').textContent(), { timeout: 20_000 }).toBe(String(ORDERS.length));
+  expect(await figure('web').textContent()).toBe(String(ORDERS.length));
+  expect(await figure('call').textContent()).toBe('0');
+  // Nothing dispatched yet: the rates have nothing to divide by, shown as —, not 0.
+  expect(await figure('completionRate').textContent()).toBe('—');
+  expect(await figure('satisfactionRate').textContent()).toBe('—');
+  expect(await page.getByTestId('report-notes').textContent()).toContain('不含话务指标');
+  await page.getByTestId('trend-chart').locator('canvas').first().waitFor();
+
+  const rows = page.getByTestId('region-row');
+  const crumbs = page.getByTestId('breadcrumb').locator('li');
+  // Country → province, by mouse on the row.
+  await expect.poll(() => rows.first().getAttribute('data-code'), { timeout: 20_000 }).toBe('330000');
+  expect(await rows.first().locator('th').textContent()).toContain('浙江省');
+  await rows.first().click();
+  await expect.poll(() => crumbs.allTextContents(), { timeout: 20_000 }).toEqual(['全国', '浙江省']);
+  // Province → city, by keyboard: the region's button takes the focus and Enter.
+  await expect.poll(() => rows.first().getAttribute('data-code'), { timeout: 20_000 }).toBe('330100');
+  await rows.first().getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(() => crumbs.allTextContents(), { timeout: 20_000 })
+    .toEqual(['全国', '浙江省', '杭州市']);
+  await expect.poll(() => rows.first().getAttribute('data-code'), { timeout: 20_000 }).toBe(COUNTY);
+  expect((await rows.first().locator('th').textContent())?.trim()).toBe('西湖区');
+  expect(await figure('received').textContent()).toBe(String(ORDERS.length));
+  await page.getByTestId('region-chart').locator('canvas').first().waitFor();
+  await page.getByTestId('category-chart').locator('canvas').first().waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await page.screenshot({ path: join(artifacts, 'central-office-1-city.png'), fullPage: true });
+  // City → county: the lowest level, no regions below.
+  await rows.first().click();
+  await expect
+    .poll(() => crumbs.allTextContents(), { timeout: 20_000 })
+    .toEqual(['全国', '浙江省', '杭州市', '西湖区']);
+  await expect.poll(() => dashboard.textContent(), { timeout: 20_000 }).toContain('已是区县一级');
+  expect(await figure('received').textContent()).toBe(String(ORDERS.length));
+  await page.screenshot({ path: join(artifacts, 'central-office-2-county.png'), fullPage: true });
+
+  // Back up by the breadcrumb, then Esc one level up from the province.
+  await crumbs.nth(1).getByRole('button').click();
+  await expect.poll(() => crumbs.allTextContents(), { timeout: 20_000 }).toEqual(['全国', '浙江省']);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Escape');
+  await expect.poll(() => crumbs.allTextContents(), { timeout: 20_000 }).toEqual(['全国']);
+
+  // The table as CSV: the hub's file, with its Chinese header.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-csv').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^orders_province_all_day_.*\.csv$/);
+  const csv = await readFile(await download.path(), 'utf8');
+  expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(
+    /^地区代码,地区,期间,受理量,电话,短信,网站,来访/,
+  );
+  expect(csv).toContain('浙江省');
+
+  // English is one choice away.
+  await page.getByLabel('语言').selectOption('en');
+  await expect
+    .poll(() => page.getByTestId('figure-received').locator('dt').textContent(), { timeout: 10_000 })
+    .toBe('Orders received');
+
+  expect(browserErrors.filter((text) => !/favicon/.test(text))).toEqual([]);
+  await context.close();
+}, 300_000);
+
+test('the administrator at the hub sees the appliances and the accounts, and makes an account', async () => {
+  const hubUrl = await urlOf(hub!);
+  const browserErrors: string[] = [];
+  onTestFailed(() => console.error(`---- browser ----\n${browserErrors.join('\n')}`));
+  const context = await browser!.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => browserErrors.push(error.message));
+  await page.goto(`${hubUrl}/console/`);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码').fill(HUB_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('dashboard').waitFor({ timeout: 20_000 });
+
+  // The appliances: the county's, enrolled and in contact.
+  await page.getByRole('button', { name: '区县设备' }).click();
+  const appliances = page.getByTestId('appliances');
+  await expect.poll(() => appliances.locator('tbody tr').count(), { timeout: 20_000 }).toBe(1);
+  expect(await appliances.locator('tbody tr').first().textContent()).toContain('西湖区');
+  await page.screenshot({ path: join(artifacts, 'central-office-3-appliances.png'), fullPage: true });
+
+  // The accounts: the analyst made over the API, and one made here with the form.
+  await page.getByRole('button', { name: '账号' }).click();
+  const users = page.getByTestId('users');
+  await expect
+    .poll(() => users.locator('tbody').textContent(), { timeout: 20_000 })
+    .toContain(ANALYST.username);
+  await users.getByLabel('用户名').fill('tech1');
+  await users.getByLabel('姓名').fill('赵技术');
+  await users.getByLabel('初始密码（至少 10 位）').fill('tech-password-1');
+  await users.getByLabel('角色').selectOption('technician');
+  await users.getByLabel('范围级别').selectOption('province');
+  await users.getByLabel('地区代码').fill('330000');
+  await users.getByRole('button', { name: '创建' }).click();
+  await expect.poll(() => users.getByRole('status').textContent(), { timeout: 10_000 }).toContain('tech1');
+  expect(await users.locator('tbody').textContent()).toContain('省 330000');
+  await page.screenshot({ path: join(artifacts, 'central-office-4-accounts.png'), fullPage: true });
+  expect(browserErrors).toEqual([]);
+  await context.close();
+}, 120_000);
