@@ -8,22 +8,32 @@ import { createId, DomainError } from '@jiazheng/sync/domain';
 import { loadOrCreateAdminToken } from './adapters/files/admin-token-file';
 import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 import { createHubHttpApp } from './adapters/http/http-app';
+import { CONSOLE_BASE, findConsoleDir } from './adapters/http/pwa-console';
 import { forwardedClientAddress } from './adapters/http/site-routes';
 import { HttpService } from '@jiazheng/sync/node';
 import { openHubRecordStore } from './adapters/storage/open-record-store';
-import { SqlOrderReportSource } from './adapters/reports/sql-order-report-source';
+import { OrderRollupsService } from './adapters/reports/order-rollups';
+import { RollupOrderReportSource } from './adapters/reports/rollup-order-report-source';
 import { ProjectionService, Projector } from '@jiazheng/sync/projections';
 import { HubSync } from './adapters/sync/hub-sync';
 import { HubPublicSite } from './adapters/sync/hub-public-site';
 import { JsonLinesSubmissionStore } from './adapters/files/json-lines-submission-store';
-import { JsonFileAccountStore } from './adapters/files/json-file-account-store';
+import { FileDocumentStore } from './adapters/files/file-document-store';
+import { importAccountsFile } from './adapters/files/import-accounts-file';
+import { DrizzleAccountStore } from './adapters/storage/drizzle-account-store';
 import { HubApplianceOversight } from './adapters/sync/appliance-oversight';
 import { HubAccountService } from './services/hub-account-service';
+import { ReportMailService } from './services/report-mail-service';
+import { NodemailerMailSender } from './adapters/mail/nodemailer-mail-sender';
+import { JsonFileReportMailLog } from './adapters/files/json-file-report-mail-log';
+import { renderReportXlsx } from './adapters/reports/xlsx-report';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
 import { parseHubConfig, type HubConfig } from './domain/hub-config';
 import type { Service } from './ports/service';
 import { HUB_VERSION } from './version';
 
+/** How the mailed statistics sign themselves. */
+const CENTRE_NAME = '家政服务网络中心';
 /** If a service hangs on shutdown, exiting anyway beats a hub that cannot be restarted. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -61,6 +71,8 @@ async function main(): Promise<number> {
     // Every county's orders sync through the hub: projected into the same database for the statistics.
     const projections = new ProjectionService({ projector: new Projector({ db, store }), logger });
     services.push(projections);
+    // After the projection's tables exist: the report's rollups, kept by triggers on `orders`.
+    services.push(new OrderRollupsService({ db }));
 
     const hub = new HubSync({ store, device: key, logger });
     const site = {
@@ -69,19 +81,35 @@ async function main(): Promise<number> {
         device: key,
         publish: (update: { recordId: string; update: Uint8Array }) => hub.server.publish(update),
         directory: () => hub.directory(),
+        sequence: (o: { recordId: string }) => hub.sequence(o),
       }),
       submissions: new JsonLinesSubmissionStore({ dir: join(config.dataDir, 'public'), logger }),
+      documents: new FileDocumentStore({ dir: join(config.dataDir, 'documents') }),
       clientAddress:
         config.trustedProxies === undefined
           ? undefined
           : forwardedClientAddress({ trustedProxies: config.trustedProxies }),
     };
+    // Accounts in the hub's database (shared by every hub process on one PostgreSQL); an older hub's
+    // accounts.json is imported once and renamed to accounts.json.imported.
+    const accountStore = await DrizzleAccountStore.open({ db });
+    const imported = await importAccountsFile({
+      path: join(config.dataDir, 'accounts.json'),
+      store: accountStore,
+    });
+    if (imported.imported)
+      logger.info(
+        `accounts.json: ${imported.accounts} accounts and ${imported.sessions} sessions imported into the database, file renamed to ${imported.renamedTo}`,
+      );
     const accounts = new HubAccountService({
-      store: await JsonFileAccountStore.open({ path: join(config.dataDir, 'accounts.json') }),
+      store: accountStore,
       logger,
       bootstrapAdminPassword: config.bootstrapAdminPassword,
     });
     const appliances = new HubApplianceOversight({ hub, store });
+    // The PWA for the central office, as the appliances serve it: JZ_HUB_PWA_DIR, else the repository's build.
+    const consoleDir = await findConsoleDir({ configured: process.env.JZ_HUB_PWA_DIR });
+    const reports = new RollupOrderReportSource({ db });
     const http = new HttpService({
       app: createHubHttpApp({
         hub,
@@ -90,7 +118,8 @@ async function main(): Promise<number> {
         site,
         accounts,
         appliances,
-        reports: new SqlOrderReportSource({ db }),
+        reports,
+        consoleDir,
       }),
       host: config.host,
       port: config.port,
@@ -103,6 +132,23 @@ async function main(): Promise<number> {
     });
     // Accounts after the hub: nothing of theirs depends on it, but a failed bootstrap should stop the start.
     services.push(hub, accounts, http, webSocket);
+    const { smtpUrl, mailFrom, reportRecipients } = config;
+    if (smtpUrl !== undefined && mailFrom !== undefined && reportRecipients !== undefined) {
+      services.push(
+        new ReportMailService({
+          source: reports,
+          sender: new NodemailerMailSender({ url: smtpUrl }),
+          log: new JsonFileReportMailLog({ path: join(config.dataDir, 'report-mail.json') }),
+          renderXlsx: renderReportXlsx,
+          schedule: config.reportSchedule,
+          level: config.reportLevel,
+          from: mailFrom,
+          to: reportRecipients,
+          centreName: CENTRE_NAME,
+          logger,
+        }),
+      );
+    }
     for (const service of services) await service.start();
 
     const adminLine =
@@ -115,12 +161,16 @@ async function main(): Promise<number> {
     banner = [
       `家政服务网络 中心枢纽 v${HUB_VERSION} 已启动 / Jiazheng hub v${HUB_VERSION} is running`,
       `  地址 / URL: ${http.url}`,
+      consoleDir === undefined
+        ? '  中心控制台 / console: none (build the PWA, or set JZ_HUB_PWA_DIR)'
+        : `  中心控制台 / console: ${http.url}${CONSOLE_BASE}/`,
       `  同步 / sync: ${http.url.replace(/^http/, 'ws')}/sync, ${http.url.replace(/^http/, 'ws')}/yjs/<recordId>`,
       `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
       `  名录 / directory: ${directoryId}`,
       `  存储 / store: ${description}`,
       `  数据目录 / data directory: ${resolve(config.dataDir)}`,
       adminLine,
+      reportRecipientsLine(config),
       '  按 Ctrl-C 停止 / press Ctrl-C to stop',
     ];
   } catch (error) {
@@ -148,6 +198,11 @@ async function main(): Promise<number> {
 }
 
 function ignoreSignal(): void {}
+
+function reportRecipientsLine(config: HubConfig): string {
+  if (config.reportRecipients === undefined) return '  统计报表邮件 / mailed report: off (JZ_HUB_SMTP_URL)';
+  return `  统计报表邮件 / mailed report: ${config.reportSchedule}, to ${config.reportRecipients.join(', ')}`;
+}
 
 async function stopAll(services: readonly Service[]): Promise<void> {
   for (const service of [...services].reverse()) {

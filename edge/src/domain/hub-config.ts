@@ -1,6 +1,8 @@
 import { DomainError, DomainErrorCode } from '@jiazheng/sync/domain';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from './hub-accounts';
+import { reportLevelSchema } from './order-report';
+import { reportScheduleSchema } from './report-mail';
 
 /** The environment variables the hub reads; errors name them so an operator knows what to fix. */
 export const HubEnv = {
@@ -11,7 +13,17 @@ export const HubEnv = {
   adminToken: 'JZ_HUB_ADMIN_TOKEN',
   trustedProxies: 'JZ_HUB_TRUSTED_PROXIES',
   bootstrapAdminPassword: 'JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD',
+  smtpUrl: 'JZ_HUB_SMTP_URL',
+  mailFrom: 'JZ_HUB_MAIL_FROM',
+  reportRecipients: 'JZ_HUB_REPORT_RECIPIENTS',
+  reportSchedule: 'JZ_HUB_REPORT_SCHEDULE',
+  reportLevel: 'JZ_HUB_REPORT_LEVEL',
 } as const;
+/**
+ * The conventional name hosting platforms set: read when `JZ_HUB_DATABASE_URL` is unset (the hub's own name
+ * wins when both are set, so a platform's database cannot silently replace the one an operator chose).
+ */
+export const DATABASE_URL_ENV = 'DATABASE_URL';
 export type HubEnv = (typeof HubEnv)[keyof typeof HubEnv];
 
 /** Loopback by default: exposing the hub is a deliberate choice (`JZ_HUB_HOST=0.0.0.0`), never an accident. */
@@ -90,19 +102,71 @@ const bootstrapAdminPasswordSchema = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(200, 'must be at most 200 characters');
 
-export const hubConfigSchema = z.strictObject({
-  host: hostSchema.default(DEFAULT_HUB_HOST),
-  port: portSchema.default(DEFAULT_HUB_PORT),
-  dataDir: dataDirSchema.default(DEFAULT_HUB_DATA_DIR),
-  /** Unset: the records live in embedded PGlite under the data directory. */
-  databaseUrl: databaseUrlSchema.optional(),
-  /** Unset: the hub makes one at first start and keeps it in the data directory. */
-  adminToken: adminTokenSchema.optional(),
-  /** Unset: X-Forwarded-For is ignored (the website's form limits key on the socket's peer). */
-  trustedProxies: trustedProxiesSchema.optional(),
-  /** Used once, when the hub has no account yet, to create `admin`; ignored afterwards. */
-  bootstrapAdminPassword: bootstrapAdminPasswordSchema.optional(),
-});
+const smtpUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .regex(
+    /^smtps?:\/\/\S+$/,
+    'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.cn:587',
+  );
+
+/** A department's mailbox: a bare address, so nothing but an address reaches the mail headers. */
+const mailboxSchema = z.email('must be e-mail addresses separated by commas, e.g. stats@example.gov.cn');
+
+const recipientsSchema = z
+  .string()
+  .max(4000, 'must be at most 4000 characters')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+  .pipe(
+    z.array(mailboxSchema).min(1, 'must list at least one address').max(50, 'must list at most 50 addresses'),
+  );
+
+export const hubConfigSchema = z
+  .strictObject({
+    host: hostSchema.default(DEFAULT_HUB_HOST),
+    port: portSchema.default(DEFAULT_HUB_PORT),
+    dataDir: dataDirSchema.default(DEFAULT_HUB_DATA_DIR),
+    /** Unset: the records live in embedded PGlite under the data directory. */
+    databaseUrl: databaseUrlSchema.optional(),
+    /** Unset: the hub makes one at first start and keeps it in the data directory. */
+    adminToken: adminTokenSchema.optional(),
+    /** Unset: X-Forwarded-For is ignored (the website's form limits key on the socket's peer). */
+    trustedProxies: trustedProxiesSchema.optional(),
+    /** Used once, when the hub has no account yet, to create `admin`; ignored afterwards. */
+    bootstrapAdminPassword: bootstrapAdminPasswordSchema.optional(),
+    /** Unset: no scheduled report is mailed. Set: JZ_HUB_MAIL_FROM and JZ_HUB_REPORT_RECIPIENTS are required. */
+    smtpUrl: smtpUrlSchema.optional(),
+    mailFrom: mailboxSchema.optional(),
+    reportRecipients: recipientsSchema.optional(),
+    reportSchedule: reportScheduleSchema.default('monthly'),
+    /** The rows of the mailed report: every province by default. */
+    reportLevel: reportLevelSchema.default('province'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.smtpUrl === undefined) {
+      if (config.reportRecipients !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['smtpUrl'],
+          message: `must be set to mail the report to ${HubEnv.reportRecipients}`,
+        });
+      return;
+    }
+    if (config.mailFrom === undefined)
+      ctx.addIssue({ code: 'custom', path: ['mailFrom'], message: `must be set when ${HubEnv.smtpUrl} is` });
+    if (config.reportRecipients === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reportRecipients'],
+        message: `must be set when ${HubEnv.smtpUrl} is`,
+      });
+  });
 export type HubConfig = z.infer<typeof hubConfigSchema>;
 
 const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
@@ -113,10 +177,20 @@ const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
   adminToken: HubEnv.adminToken,
   trustedProxies: HubEnv.trustedProxies,
   bootstrapAdminPassword: HubEnv.bootstrapAdminPassword,
+  smtpUrl: HubEnv.smtpUrl,
+  mailFrom: HubEnv.mailFrom,
+  reportRecipients: HubEnv.reportRecipients,
+  reportSchedule: HubEnv.reportSchedule,
+  reportLevel: HubEnv.reportLevel,
 };
 
 /** Variables whose value must never be echoed back in an error message. */
-const secretKeys: ReadonlySet<string> = new Set(['databaseUrl', 'adminToken', 'bootstrapAdminPassword']);
+const secretKeys: ReadonlySet<string> = new Set([
+  'databaseUrl',
+  'adminToken',
+  'bootstrapAdminPassword',
+  'smtpUrl',
+]);
 
 /**
  * Reads the hub's configuration from environment variables (`process.env`, or a plain record in tests).
@@ -124,16 +198,25 @@ const secretKeys: ReadonlySet<string> = new Set(['databaseUrl', 'adminToken', 'b
  */
 export function parseHubConfig(options: { env: Readonly<Record<string, string | undefined>> }): HubConfig {
   const input: Record<string, string> = {};
+  const fields: Record<string, string> = {};
   for (const [key, name] of Object.entries(envByKey)) {
     const value = options.env[name];
-    if (value !== undefined && value.trim() !== '') input[key] = value;
+    if (value !== undefined && value.trim() !== '') {
+      input[key] = value;
+      fields[key] = name;
+    }
+  }
+  const fallbackUrl = options.env[DATABASE_URL_ENV];
+  if (input.databaseUrl === undefined && fallbackUrl !== undefined && fallbackUrl.trim() !== '') {
+    input.databaseUrl = fallbackUrl;
+    fields.databaseUrl = DATABASE_URL_ENV;
   }
   const parsed = hubConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const key = issue?.path[0];
   const known = typeof key === 'string' && key in envByKey ? (key as keyof HubConfig) : undefined;
-  const field = known === undefined ? 'env' : envByKey[known];
+  const field = known === undefined ? 'env' : (fields[known] ?? envByKey[known]);
   const value = known === undefined || secretKeys.has(known) ? undefined : input[known];
   throw new DomainError({
     code: DomainErrorCode.invalidInput,

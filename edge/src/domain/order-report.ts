@@ -230,12 +230,68 @@ export function matchesQuery(options: { fact: OrderFact; query: OrderReportQuery
   );
 }
 
-/** Counts order rows by region and period, as the SQL adapter does in the database. */
-export function countOrderFacts(options: { facts: Iterable<OrderFact>; query: OrderReportQuery }): {
+/**
+ * How the median time to first dispatch is found. `exact`: over every order (the raw facts, as
+ * percentile_cont). `histogram`: estimated from counts per bucket of `DISPATCH_BUCKET_EDGES_MS`, which add
+ * up across days, counties and categories (medians do not): what the pre-aggregated rollups can give.
+ */
+export type MedianMethod = 'exact' | 'histogram';
+
+const MINUTE_MS = 60_000;
+/**
+ * Upper edges of the dispatch-time buckets (receipt to first dispatch): 10 and 15 minutes wide at first, where
+ * most orders are, then wider; the last bucket is a week and more. Bucket i holds times t with
+ * edges[i-1] <= t < edges[i] (bucket 0 everything under 10 minutes, negative clock skew included), which is
+ * what PostgreSQL's width_bucket(t, edges) answers.
+ */
+export const DISPATCH_BUCKET_EDGES_MS: readonly number[] = [
+  10, 20, 30, 45, 60, 75, 90, 105, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600, 720, 840, 960,
+  1200, 1440, 1800, 2160, 2880, 4320, 7200, 10080,
+].map((minutes) => minutes * MINUTE_MS);
+export const DISPATCH_BUCKET_COUNT = DISPATCH_BUCKET_EDGES_MS.length + 1;
+
+/** The bucket of a dispatch time: how many edges are at or below it. */
+export function dispatchBucketOf(ms: number): number {
+  let bucket = 0;
+  while (bucket < DISPATCH_BUCKET_EDGES_MS.length && ms >= (DISPATCH_BUCKET_EDGES_MS[bucket] ?? 0)) bucket++;
+  return bucket;
+}
+
+/**
+ * The median estimated from bucket counts: the bucket holding the middle order, and a straight line across
+ * it (orders spread evenly inside a bucket); the open last bucket answers its lower edge. Null for none.
+ * At most one bucket's width from the exact median (10 to 15 minutes up to 2 hours, wider beyond).
+ */
+export function histogramMedian(counts: readonly number[]): number | null {
+  const n = counts.reduce((sum, c) => sum + c, 0);
+  if (n === 0) return null;
+  const target = n / 2;
+  let before = 0;
+  for (let bucket = 0; bucket < counts.length; bucket++) {
+    const count = counts[bucket] ?? 0;
+    if (count > 0 && before + count >= target) {
+      const lower = bucket === 0 ? 0 : (DISPATCH_BUCKET_EDGES_MS[bucket - 1] ?? 0);
+      const upper = DISPATCH_BUCKET_EDGES_MS[bucket];
+      if (upper === undefined) return lower;
+      return lower + ((upper - lower) * (target - before)) / count;
+    }
+    before += count;
+  }
+  return null;
+}
+
+/** Counts order rows by region and period, as the SQL adapters do in the database. */
+export function countOrderFacts(options: {
+  facts: Iterable<OrderFact>;
+  query: OrderReportQuery;
+  /** Default `exact`. */
+  median?: MedianMethod;
+}): {
   groups: OrderGroupCounts[];
   total: OrderCounts;
 } {
   const { query } = options;
+  const method = options.median ?? 'exact';
   const groups = new Map<string, { counts: Tally; regionCode: string; period: string }>();
   const total = new Tally();
   for (const fact of options.facts) {
@@ -255,9 +311,9 @@ export function countOrderFacts(options: { facts: Iterable<OrderFact>; query: Or
     groups: [...groups.values()].map((g) => ({
       regionCode: g.regionCode,
       period: g.period,
-      ...g.counts.finish(),
+      ...g.counts.finish(method),
     })),
-    total: total.finish(),
+    total: total.finish(method),
   };
 }
 
@@ -301,8 +357,11 @@ class Tally {
     }
   }
 
-  finish(): OrderCounts {
-    return { ...this.#counts, dispatchMsMedian: median(this.#dispatchMs) };
+  finish(method: MedianMethod): OrderCounts {
+    if (method === 'exact') return { ...this.#counts, dispatchMsMedian: median(this.#dispatchMs) };
+    const counts = new Array<number>(DISPATCH_BUCKET_COUNT).fill(0);
+    for (const ms of this.#dispatchMs) counts[dispatchBucketOf(ms)] = (counts[dispatchBucketOf(ms)] ?? 0) + 1;
+    return { ...this.#counts, dispatchMsMedian: histogramMedian(counts) };
   }
 }
 

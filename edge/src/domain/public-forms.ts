@@ -1,4 +1,10 @@
-import { findItem, Handling, regionCodeSchema, tryNormalisePhone } from '@jiazheng/sync/domain';
+import {
+  findItem,
+  Handling,
+  regionCodeSchema,
+  tryNormalisePhone,
+  validateCreditCode,
+} from '@jiazheng/sync/domain';
 import { z } from 'zod';
 
 /**
@@ -171,12 +177,72 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
   };
 }
 
-/** Every issue, one per field (the first), so a form shows all its errors at once. */
+/**
+ * Every issue, one per field (the first), so a form shows all its errors at once. A list's element
+ * (`counties.2`) is reported on the list, the field the page shows.
+ */
 export function issuesByField(error: z.ZodError): Record<string, string> {
   const byField: Record<string, string> = {};
   for (const issue of error.issues) {
-    const field = issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');
+    const field = issue.path.length === 0 ? 'body' : String(issue.path[0]);
     byField[field] ??= issue.message;
   }
   return byField;
 }
+
+/** Dispatched items only: an enterprise serves orders; information items are the centre's own answers. */
+const applicationItemsSchema = z
+  .array(orderItemCodeSchema)
+  .min(1, '请至少选择一项服务 / choose at least one service')
+  .max(100, '最多 100 项 / at most 100 services')
+  .transform((items) => [...new Set(items)]);
+
+/**
+ * The recruitment form (入驻申请): an enterprise or a volunteer group applies to join the network. The
+ * licence number (统一社会信用代码) is checked with its check digit; a volunteer group may have none.
+ * `counties` are those the network serves (an enrolled appliance). The documents are checked apart
+ * (uploaded-documents.ts), from their bytes.
+ */
+export function enterpriseApplicationSchema(options: { counties: ReadonlySet<string> }) {
+  return z
+    .object({
+      kind: z.enum(['enterprise', 'volunteer'], '请选择申请类型 / choose enterprise or volunteer group'),
+      name: lineSchema({ min: 2, max: 100 }),
+      licenceNumber: z
+        .string()
+        .max(40, '最多 40 个字符 / at most 40 characters')
+        .transform((s) => s.trim().toUpperCase()),
+      contactName: lineSchema({ min: 1, max: 40 }),
+      contactPhone: publicPhoneSchema,
+      items: applicationItemsSchema,
+      counties: z
+        .array(
+          regionCodeSchema.refine(
+            (code) => options.counties.has(code),
+            '请从列表中选择区县 / choose counties from the list',
+          ),
+        )
+        .min(1, '请至少选择一个区县 / choose at least one county')
+        .max(500)
+        .transform((codes) => [...new Set(codes)]),
+    })
+    .superRefine((value, ctx) => {
+      if (value.licenceNumber === '') {
+        if (value.kind === 'enterprise')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['licenceNumber'],
+            message: '企业必须填写 / required for an enterprise',
+          });
+        return;
+      }
+      if (!validateCreditCode({ code: value.licenceNumber }).ok) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['licenceNumber'],
+          message: '不是有效的统一社会信用代码 / not a valid unified social credit code',
+        });
+      }
+    });
+}
+export type EnterpriseApplication = z.infer<ReturnType<typeof enterpriseApplicationSchema>>;

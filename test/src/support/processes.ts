@@ -7,7 +7,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
 /** The hub's and the appliance's settings: a developer's own must not leak into the processes under test. */
 const PRODUCT_SETTING =
-  /^(?:JZ_.*|COUNTY|DATA_DIR|HTTPS?_(?:HOST|PORT)|ESL_.*|HUB_.*|RECORDINGS_DIR|BOOTSTRAP_ADMIN_PASSWORD|ADMIN_TOKEN|CONFIG_FILE|TLS_.*|PWA_DIR|SIMULATOR_SCENARIO|SMS_.*|PROVISIONING_FILE)$/;
+  /^(?:JZ_.*|COUNTY|DATA_DIR|HTTPS?_(?:HOST|PORT)|ESL_.*|HUB_.*|RECORDINGS_DIR|BOOTSTRAP_ADMIN_PASSWORD|ADMIN_TOKEN|CONFIG_FILE|TLS_.*|PWA_DIR|SIMULATOR_SCENARIO|SMS_.*|PROVISIONING_FILE|DATABASE_URL)$/;
 
 /** A product process the tests started: its output so far and its exit. */
 export type Proc = {

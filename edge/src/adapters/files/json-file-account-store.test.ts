@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { HubAccount } from '../../ports/hub-account-store';
+import { describeHubAccountStoreContract } from '../../ports/hub-account-store.contract';
 import { JsonFileAccountStore } from './json-file-account-store';
 
 const dirs: string[] = [];
@@ -15,6 +16,16 @@ async function tempPath(): Promise<{ dir: string; path: string }> {
   dirs.push(dir);
   return { dir, path: join(dir, 'sub', 'accounts.json') };
 }
+
+let contractPath = '';
+describeHubAccountStoreContract({
+  name: 'JSON file',
+  open: async () => {
+    contractPath = (await tempPath()).path;
+    return JsonFileAccountStore.open({ path: contractPath });
+  },
+  reopen: () => JsonFileAccountStore.open({ path: contractPath }),
+});
 
 const account = (username: string): HubAccount => ({
   username,

@@ -34,8 +34,9 @@ type AccountsFile = z.infer<typeof fileSchema>;
  * keeps the accounts out of the store another process may share. Every change rewrites the file
  * atomically (temporary file, fsync, rename, fsync of the directory), so a crash leaves the old file or
  * the new one, never half of either. One hub process owns it: two hubs on one data directory would
- * overwrite each other's sessions (a hub that outgrows one process moves this behind the same port to
- * PostgreSQL).
+ * overwrite each other's sessions. The hub now keeps its accounts in its database
+ * (`DrizzleAccountStore`) and imports this file once at start (`importAccountsFile`); the class stays as
+ * the reader of that file and as a store for tools and tests.
  */
 export class JsonFileAccountStore implements HubAccountStore {
   readonly #path: string;
@@ -94,6 +95,11 @@ export class JsonFileAccountStore implements HubAccountStore {
 
   async saveSession(options: { session: HubSession }): Promise<void> {
     await this.#commit((data) => ({ ...data, sessions: [...data.sessions, { ...options.session }] }));
+  }
+
+  /** Every session (for importing the file into the database; not part of the port). */
+  listSessions(): Promise<HubSession[]> {
+    return Promise.resolve(this.#data.sessions.map((s) => ({ ...s })));
   }
 
   getSession(options: { tokenHash: string }): Promise<HubSession | undefined> {

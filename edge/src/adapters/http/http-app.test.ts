@@ -63,6 +63,7 @@ test('GET / and /health need no token and tell who the hub is', async () => {
   });
   expect(await (await app.request('/health')).json()).toEqual({
     ok: true,
+    server: 'hub',
     version: '9.9.9-test',
     deviceId: 'hub-1',
     directoryId: 'directory:hub:01JBQ5M8X00000000000000000',

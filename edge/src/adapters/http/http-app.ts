@@ -18,7 +18,7 @@ import {
 } from '../../domain/provision-requests';
 import type { ApplianceOversight } from '../../ports/appliance-oversight';
 import type { HubOperations } from '../../ports/hub-operations';
-import { COUNTRY_SCOPE, countyScope } from '../../domain/hub-accounts';
+import { COUNTRY_SCOPE, countyScope, type AccountScope } from '../../domain/hub-accounts';
 import { requireScope, type HubAccountService } from '../../services/hub-account-service';
 import {
   authenticateApiRequest,
@@ -31,6 +31,7 @@ import { HUB_VERSION } from '../../version';
 import type { OrderReportSource } from '../../ports/order-report-source';
 import { installReportRoutes } from './report-routes';
 import { installPublicSite, renderHomePage, type PublicSiteOptions } from './site-routes';
+import { mountPwaConsole } from './pwa-console';
 
 /** Enrolment requests are a few hundred bytes; the cap stops a client from filling memory. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -49,6 +50,22 @@ export const ENDPOINTS = [
     method: 'POST',
     path: '/order /complaint',
     description: 'the public forms (form-urlencoded, rate-limited)',
+  },
+  {
+    method: 'GET',
+    path: '/join',
+    description: 'recruitment: enterprises and volunteer groups apply (HTML form)',
+  },
+  {
+    method: 'POST',
+    path: '/join',
+    description:
+      'recruitment form (multipart/form-data with up to 5 PDF/JPEG/PNG documents of 5 MB; rate-limited)',
+  },
+  {
+    method: 'GET',
+    path: '/api/documents/:sha256',
+    description: "registry officer, administrator (whole country): an application's uploaded document",
   },
   { method: 'GET', path: '/api', description: 'admin: this list' },
   {
@@ -134,6 +151,8 @@ export type CreateHubHttpAppOptions = {
   appliances?: ApplianceOversight | undefined;
   /** The order statistics' counts; without them `/api/reports/orders` is not served. */
   reports?: OrderReportSource | undefined;
+  /** The built PWA, served at `/console/` (pwa-console.ts); without it there is no console. */
+  consoleDir?: string | undefined;
 };
 
 /**
@@ -150,8 +169,10 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
 
   // The public pages need no script, no inline style, no frames and no other origin: the CSP says so, and
   // so limits what an injection that slipped past escaping could do. JSON answers carry it harmlessly.
+  // (`overwrite: false`: the PWA console under /console sets its own CSP, which lets its scripts run.)
   app.use(
     secureHeaders({
+      overwrite: false,
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
@@ -162,17 +183,17 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
       },
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, 413, {
-          code: HttpErrorCode.payloadTooLarge,
-          field: 'body',
-          message: `body: must be at most ${MAX_BODY_BYTES} bytes`,
-        }),
-    }),
-  );
+  const smallBodies = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      errorResponse(c, 413, {
+        code: HttpErrorCode.payloadTooLarge,
+        field: 'body',
+        message: `body: must be at most ${MAX_BODY_BYTES} bytes`,
+      }),
+  });
+  // The recruitment form carries documents: it has its own, larger limit (site-routes.ts).
+  app.use((c, next) => (c.req.path === '/join' ? next() : smallBodies(c, next)));
 
   // The admin token, or a staff session; routes then check the caller's role and scope.
   app.use('/api/*', async (c, next) => {
@@ -181,10 +202,17 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     }
     await next();
   });
-  // The website's staff endpoints (site-routes.ts) publish and read citizens' data: administrators only.
-  for (const path of ['/api/announcements', '/api/public/*']) {
+  // The website's staff endpoints (site-routes.ts) publish for the whole centre and read what citizens
+  // and applicants sent from every county: staff of the whole country only.
+  const siteStaff = [
+    { path: '/api/announcements', roles: [Role.administrator] },
+    { path: '/api/public/*', roles: [Role.administrator] },
+    { path: '/api/documents/*', roles: [Role.administrator, Role.registryOfficer] },
+  ] as const;
+  for (const { path, roles } of siteStaff) {
     app.use(path, async (c, next) => {
-      requirePrincipal({ c, roles: [Role.administrator] });
+      const principal = requirePrincipal({ c, roles });
+      requireScope({ principal, scope: COUNTRY_SCOPE, field: 'scope' });
       await next();
     });
   }
@@ -204,7 +232,8 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     return renderHomePage({ c, submissions: site.submissions, hotline: site.hotline, now: site.now });
   });
 
-  app.get('/health', (c) => c.json({ ok: true, version, ...hub.identity() }));
+  // `server` tells the PWA it runs at the hub (an appliance answers with its county instead).
+  app.get('/health', (c) => c.json({ ok: true, server: 'hub', version, ...hub.identity() }));
 
   app.post('/api/provision/appliance', async (c) => {
     const principal = requirePrincipal({ c, roles: [Role.administrator, Role.technician] });
@@ -225,17 +254,18 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
   });
 
   app.get('/api/sync/digest', async (c) => {
-    requirePrincipal({ c, roles: [Role.administrator] });
+    const principal = requirePrincipal({ c, roles: [Role.administrator] });
     const values = c.req.queries('prefix') ?? [];
     if (values.length > 1) throw invalidInput({ field: 'prefix', message: 'must be given once' });
     const prefix = recordPrefixSchema.safeParse(values[0] ?? '');
     if (!prefix.success)
       throw invalidInput({ field: 'prefix', message: prefix.error.issues[0]?.message ?? 'is invalid' });
+    requireScope({ principal, scope: scopeOfRecords({ prefix: prefix.data }), field: 'prefix' });
     return c.json(await hub.digest({ prefix: prefix.data }));
   });
 
   app.get('/api/records/:recordId', async (c) => {
-    requirePrincipal({ c, roles: [Role.administrator] });
+    const principal = requirePrincipal({ c, roles: [Role.administrator] });
     const recordId = recordIdSchema.safeParse(c.req.param('recordId'));
     if (!recordId.success) {
       throw invalidInput({
@@ -243,6 +273,7 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
         message: 'must look like kind:scope:ULID, e.g. order:330106:01J…',
       });
     }
+    requireScope({ principal, scope: scopeOfRecords({ prefix: recordId.data }), field: 'recordId' });
     const report = await hub.report({ recordId: recordId.data });
     if (!report) {
       throw new DomainError({
@@ -263,10 +294,20 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     });
   }
   if (options.reports) installReportRoutes({ app, source: options.reports });
+  if (options.consoleDir !== undefined) mountPwaConsole({ app, dir: options.consoleDir });
   if (options.site) installPublicSite({ app, ...options.site });
   installJsonErrors({ app, logger, processName: 'hub' });
 
   return app;
+}
+
+/**
+ * Who may read records under a prefix or id: a county's own records (`order:330106:…`) are in that
+ * county's scope; anything wider (a whole kind, the directory, the registry) needs the whole country.
+ */
+export function scopeOfRecords(options: { prefix: string }): AccountScope {
+  const county = /^[a-z_]+:(\d{6})(?::|$)/.exec(options.prefix)?.[1];
+  return county === undefined ? COUNTRY_SCOPE : countyScope({ countyCode: county });
 }
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

@@ -46,6 +46,7 @@ async function makeApp(options: { rateLimit?: { limit: number; windowMs: number 
   const source: PublicSiteSource = {
     listRecommendedEnterprises: () => Promise.resolve(enterprises),
     listOrderCounties: () => Promise.resolve(['330106', '330108']),
+    receiveApplication: () => Promise.reject(new Error('applications are tested in site-join.test.ts')),
     receiveWebOrder: (order) => {
       orders.push(order);
       return Promise.resolve({

@@ -5,11 +5,20 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import {
   announcementRequestSchema,
+  enterpriseApplicationSchema,
   firstIssue,
   issuesByField,
   webComplaintSchema,
   webOrderSchema,
 } from '../../domain/public-forms';
+import {
+  checkUploadedDocuments,
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENTS,
+  type UploadedFile,
+} from '../../domain/uploaded-documents';
+import type { DocumentStore } from '../../ports/document-store';
+import { bodyLimit } from 'hono/body-limit';
 import type { PublicSiteSource } from '../../ports/public-site-source';
 import type { PublicSubmissionStore } from '../../ports/public-submissions';
 import { SlidingWindowRateLimiter } from './rate-limiter';
@@ -18,6 +27,7 @@ import {
   complaintPage,
   enterprisesPage,
   homePage,
+  joinPage,
   orderPage,
   pathFor,
   receivedPage,
@@ -45,8 +55,14 @@ export type PublicSiteOptions = {
    * whoever sends the request, so it is trusted only if a deployment behind a proxy says so here.
    */
   clientAddress?: ((c: Context) => string) | undefined;
+  /** Where applications' documents are kept; without it there is no recruitment form (`/join`). */
+  documents?: DocumentStore | undefined;
   now?: (() => number) | undefined;
 };
+
+/** Every document at its largest, and room for the fields and the multipart framing. */
+export const MAX_APPLICATION_BYTES = MAX_DOCUMENTS * MAX_DOCUMENT_BYTES + 256 * 1024;
+const applicationFields = ['kind', 'name', 'licenceNumber', 'contactName', 'contactPhone'] as const;
 
 /**
  * The centre's public website (Chinese first, `?lang=en` for English) and the admin endpoints behind it.
@@ -204,6 +220,9 @@ export function installPublicSite(options: PublicSiteOptions & { app: Hono }): v
     ),
   );
 
+  if (options.documents)
+    installRecruitment({ app, source, documents: options.documents, hotline, now, rateLimit });
+
   // ---- admin (the /api/* middleware has checked the token) ----
 
   app.post('/api/announcements', async (c) => {
@@ -342,4 +361,177 @@ function formState(options: {
   // A 10 KB name is not worth sending back: the field's error says why it was refused.
   const values = Object.fromEntries(Object.entries(options.values).map(([k, v]) => [k, v.slice(0, 2000)]));
   return { values, errors };
+}
+
+/** The recruitment form (`/join`) and the registry's access to the documents it brings. */
+function installRecruitment(options: {
+  app: Hono;
+  source: PublicSiteSource;
+  documents: DocumentStore;
+  hotline: string;
+  now: () => number;
+  rateLimit: (c: Context, form: string) => Response | Promise<Response> | null;
+}): void {
+  const { app, source, documents, hotline } = options;
+  const page = (c: Context, body: Html, status: ContentfulStatusCode = 200) => c.html(body, status);
+
+  app.get('/join', async (c) =>
+    page(
+      c,
+      joinPage({
+        lang: langOf(c),
+        hotline,
+        counties: await source.listOrderCounties(),
+        form: { values: {}, errors: {} },
+      }),
+    ),
+  );
+
+  app.post(
+    '/join',
+    bodyLimit({
+      maxSize: MAX_APPLICATION_BYTES,
+      onError: () => {
+        throw new HttpError({
+          status: 413,
+          body: {
+            code: HttpErrorCode.payloadTooLarge,
+            field: 'documents',
+            message: `body: must be at most ${MAX_APPLICATION_BYTES} bytes (${MAX_DOCUMENTS} files of 5 MB)`,
+          },
+        });
+      },
+    }),
+    async (c) => {
+      const lang = langOf(c);
+      const limited = options.rateLimit(c, 'join');
+      if (limited) return limited;
+      const form = await readMultipartForm(c);
+      if (form.honeypot) return c.redirect(pathFor({ path: '/join/done', lang }), 303);
+      const counties = await source.listOrderCounties();
+      const parsed =
+        form.errors.size === 0
+          ? enterpriseApplicationSchema({ counties: new Set(counties) }).safeParse({
+              ...form.values,
+              items: form.lists.items,
+              counties: form.lists.counties,
+            })
+          : null;
+      const checked = checkUploadedDocuments({
+        files: form.files,
+        required: form.values.kind === 'enterprise',
+      });
+      if (!parsed?.success || !checked.ok) {
+        const state = formState({ values: form.values, formErrors: form.errors, error: parsed?.error });
+        if (!checked.ok) state.errors.documents ??= checked.message;
+        return page(c, joinPage({ lang, hotline, counties, form: state }), 400);
+      }
+      const stored = [];
+      for (const document of checked.documents) {
+        const { sha256 } = await documents.put({ bytes: document.bytes, type: document.type });
+        stored.push({ name: document.name, sha256 });
+      }
+      const application = parsed.data;
+      const { recordId } = await source.receiveApplication({
+        ...application,
+        licenceNumber: application.licenceNumber === '' ? null : application.licenceNumber,
+        documents: stored,
+      });
+      const ref = recordId.slice(-REFERENCE_LENGTH);
+      return c.redirect(pathFor({ path: `/join/done?ref=${ref}`, lang }), 303);
+    },
+  );
+
+  app.get('/join/done', (c) =>
+    page(
+      c,
+      receivedPage({
+        lang: langOf(c),
+        hotline,
+        kind: 'application',
+        reference: referenceOf(c),
+        countyCode: null,
+      }),
+    ),
+  );
+
+  // The registry officer reads what an applicant uploaded (http-app.ts checks the role). Sent as an
+  // attachment, never rendered inline as the hub's own page: the bytes are the applicant's.
+  app.get('/api/documents/:sha256', async (c) => {
+    const sha256 = c.req.param('sha256');
+    if (!/^[0-9a-f]{64}$/.test(sha256))
+      throw invalidInput({ field: 'sha256', message: 'must be 64 lower-case hex digits' });
+    const document = await documents.get({ sha256 });
+    if (!document) {
+      throw new HttpError({
+        status: 404,
+        body: { code: HttpErrorCode.notFound, field: 'sha256', message: `sha256: no document ${sha256}` },
+      });
+    }
+    const extension =
+      document.type === 'application/pdf' ? 'pdf' : document.type === 'image/png' ? 'png' : 'jpg';
+    return c.body(new Uint8Array(document.bytes), 200, {
+      'content-type': document.type,
+      'content-disposition': `attachment; filename="${sha256}.${extension}"`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    });
+  });
+}
+
+/**
+ * The recruitment form's post: `multipart/form-data` only. Single fields given twice are that field's
+ * error; `items` and `counties` are lists; `documents` are files (a string there is ignored).
+ */
+async function readMultipartForm(c: Context): Promise<{
+  values: Record<string, string>;
+  lists: { items: string[]; counties: string[] };
+  files: UploadedFile[];
+  errors: Map<string, string>;
+  honeypot: boolean;
+}> {
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'multipart/form-data') {
+    throw new HttpError({
+      status: 415,
+      body: {
+        code: HttpErrorCode.unsupportedMediaType,
+        field: 'content-type',
+        message: 'content-type: must be multipart/form-data',
+      },
+    });
+  }
+  let body: Record<string, string | File | (string | File)[]>;
+  try {
+    body = await c.req.parseBody({ all: true });
+  } catch {
+    throw invalidInput({ field: 'body', message: 'is not a readable multipart/form-data body' });
+  }
+  const all = (name: string) => {
+    const value = body[name];
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  };
+  const values: Record<string, string> = {};
+  const errors = new Map<string, string>();
+  for (const field of applicationFields) {
+    const given = all(field);
+    if (given.length > 1) errors.set(field, '只能填写一次 / given more than once');
+    const first = given[0];
+    values[field] = typeof first === 'string' ? first : '';
+  }
+  const strings = (name: string) =>
+    all(name)
+      .filter((v): v is string => typeof v === 'string')
+      .slice(0, 500);
+  const lists = { items: strings('items'), counties: strings('counties') };
+  // Sent back as `a,b` so the page can tick what was chosen.
+  values.items = lists.items.join(',').slice(0, 4000);
+  values.counties = lists.counties.join(',').slice(0, 4000);
+  const files: UploadedFile[] = [];
+  for (const file of all('documents')) {
+    if (typeof file === 'string') continue;
+    files.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+  }
+  const website = all('website')[0];
+  return { values, lists, files, errors, honeypot: typeof website === 'string' && website !== '' };
 }

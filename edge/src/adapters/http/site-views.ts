@@ -79,6 +79,22 @@ const text = {
     fixErrors: '请更正下列标出的内容。',
     tooMany: '提交过于频繁',
     tooManyText: '请稍后再试，或拨打服务热线。',
+    join: '入驻申请',
+    joinIntro:
+      '家政企业和志愿者组织可在此申请加入服务网络。登记处按资质清单审核，通过后签订质量保证协议，即可接受派单。',
+    applicantKind: '申请类型',
+    enterpriseKind: '家政企业',
+    volunteerKind: '志愿者组织',
+    organisationName: '企业或组织名称',
+    licenceNumber: '统一社会信用代码（志愿者组织可不填）',
+    contactName: '联系人',
+    servicesOffered: '提供的服务项目',
+    countiesServed: '服务区县',
+    documents: '证明材料：营业执照、资质证书、保险单等（PDF、JPEG 或 PNG，每个不超过 5 MB，最多 5 个）',
+    submitApplication: '提交申请',
+    applicationDone: '申请已提交',
+    applicationReference: '申请编号',
+    applicationDoneText: '登记处将按资质清单审核您的申请，并电话通知结果。',
     back: '返回首页',
     published: '发布于',
   },
@@ -137,6 +153,24 @@ const text = {
     fixErrors: 'Please correct the fields marked below.',
     tooMany: 'Too many submissions',
     tooManyText: 'Please try again later, or call the hotline.',
+    join: 'Join the network',
+    joinIntro:
+      'Domestic service enterprises and volunteer groups apply here to join the network. The registry reviews each application against its checklist; once approved and the quality agreement is signed, orders are dispatched to you.',
+    applicantKind: 'Applying as',
+    enterpriseKind: 'Enterprise',
+    volunteerKind: 'Volunteer group',
+    organisationName: 'Name of the enterprise or group',
+    licenceNumber: 'Unified social credit code (optional for volunteer groups)',
+    contactName: 'Contact person',
+    servicesOffered: 'Services offered',
+    countiesServed: 'Counties served',
+    documents:
+      'Documents: business licence, certificates, insurance (PDF, JPEG or PNG, at most 5 MB each, at most 5 files)',
+    submitApplication: 'Send application',
+    applicationDone: 'Application received',
+    applicationReference: 'Application reference',
+    applicationDoneText:
+      'The registry will review your application against its checklist and call you with the result.',
     back: 'Back to the home page',
     published: 'Published',
   },
@@ -164,12 +198,12 @@ const timeFormats = {
 function layout(options: { lang: Lang; title: string; hotline: string; body: Html }): Html {
   const { lang, title, hotline } = options;
   const t = text[lang];
-  const nav = (['home', 'services', 'enterprises', 'order', 'complaint', 'announcements'] as const).map(
-    (key) => {
-      const path = key === 'home' ? '/' : `/${key}`;
-      return html`<li><a href="${pathFor({ path, lang })}">${t[key]}</a></li>`;
-    },
-  );
+  const nav = (
+    ['home', 'services', 'enterprises', 'order', 'complaint', 'announcements', 'join'] as const
+  ).map((key) => {
+    const path = key === 'home' ? '/' : `/${key}`;
+    return html`<li><a href="${pathFor({ path, lang })}">${t[key]}</a></li>`;
+  });
   return html`<!doctype html>
     <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
       <head>
@@ -534,21 +568,136 @@ export function complaintPage(options: {
   return layout({ lang, hotline: options.hotline, title: t.complaint, body });
 }
 
+const receivedTexts = {
+  order: { title: 'orderDone', reference: 'orderReference', text: 'orderDoneText' },
+  complaint: { title: 'complaintDone', reference: 'complaintReference', text: 'complaintDoneText' },
+  application: { title: 'applicationDone', reference: 'applicationReference', text: 'applicationDoneText' },
+} as const;
+
 export function receivedPage(options: {
   lang: Lang;
   hotline: string;
-  kind: 'order' | 'complaint';
+  kind: keyof typeof receivedTexts;
   reference: string | null;
   countyCode: string | null;
 }): Html {
-  const { lang, kind } = options;
+  const { lang } = options;
   const t: Text = text[lang];
-  const title = kind === 'order' ? t.orderDone : t.complaintDone;
-  const body = html`${options.reference ? html`<p class="reference">${kind === 'order' ? t.orderReference : t.complaintReference}: <strong>${options.reference}</strong></p>` : ''}
+  const keys = receivedTexts[options.kind];
+  const title = t[keys.title];
+  const body = html`${options.reference ? html`<p class="reference">${t[keys.reference]}: <strong>${options.reference}</strong></p>` : ''}
     ${options.countyCode ? html`<p>${t.county}: ${countyName(options.countyCode)}</p>` : ''}
-    <p>${kind === 'order' ? t.orderDoneText : t.complaintDoneText}</p>
+    <p>${t[keys.text]}</p>
     <p><a href="${pathFor({ path: '/', lang })}">${t.back}</a></p>`;
   return layout({ lang, hotline: options.hotline, title, body });
+}
+
+function checkbox(options: {
+  name: string;
+  value: string;
+  label: string;
+  checked: ReadonlySet<string>;
+}): Html {
+  return html`<label class="choice"
+    ><input
+      type="checkbox"
+      name="${options.name}"
+      value="${options.value}"
+      ${options.checked.has(options.value) ? html` checked` : ''}
+    />
+    ${options.label}</label
+  >`;
+}
+
+/** The recruitment form: multipart, because documents travel with it. Lists come back as `a,b,c`. */
+export function joinPage(options: {
+  lang: Lang;
+  hotline: string;
+  counties: readonly string[];
+  form: FormState;
+}): Html {
+  const { lang, form } = options;
+  const t = text[lang];
+  if (options.counties.length === 0) {
+    return layout({ lang, hotline: options.hotline, title: t.join, body: html`<p>${t.noCounties}</p>` });
+  }
+  const listed = (name: string) => new Set((form.values[name] ?? '').split(',').filter((v) => v !== ''));
+  const items = listed('items');
+  const counties = listed('counties');
+  const kinds = (['enterprise', 'volunteer'] as const).map(
+    (kind) =>
+      html`<label class="choice"
+        ><input
+          type="radio"
+          name="kind"
+          value="${kind}"
+          ${form.values.kind === kind ? html` checked` : ''}
+          required
+        />
+        ${kind === 'enterprise' ? t.enterpriseKind : t.volunteerKind}</label
+      >`,
+  );
+  const itemGroups = listCategories().map((category) => {
+    const inCategory = listItems({ categoryCode: category.code }).filter(
+      (i) => i.handling === Handling.dispatch,
+    );
+    if (inCategory.length === 0) return '';
+    return html`<fieldset>
+      <legend>${category.name[lang]}</legend>
+      ${inCategory.map((item) => checkbox({ name: 'items', value: item.code, label: item.name[lang], checked: items }))}
+    </fieldset>`;
+  });
+  const group = (name: string, label: string, controls: unknown) =>
+    fieldRow({
+      name,
+      label,
+      form,
+      lang,
+      control: html`<div
+        id="${name}"
+        role="group"
+        ${form.errors[name] ? html` aria-describedby="${name}-error"` : ''}
+      >
+        ${controls}
+      </div>`,
+    });
+  const body = html`<p>${t.joinIntro}</p>
+    ${errorSummary({ form, lang })}
+    <form
+      method="post"
+      action="${pathFor({ path: '/join', lang })}"
+      accept-charset="utf-8"
+      enctype="multipart/form-data"
+    >
+      ${group('kind', t.applicantKind, kinds)}
+      ${textInput({ name: 'name', label: t.organisationName, form, lang, maxLength: 100, required: true, autocomplete: 'organization' })}
+      ${textInput({ name: 'licenceNumber', label: t.licenceNumber, form, lang, maxLength: 18 })}
+      ${textInput({ name: 'contactName', label: t.contactName, form, lang, maxLength: 40, required: true, autocomplete: 'name' })}
+      ${textInput({ name: 'contactPhone', label: t.phone, form, lang, type: 'tel', maxLength: 40, required: true, autocomplete: 'tel' })}
+      ${group('items', t.servicesOffered, itemGroups)}
+      ${group(
+        'counties',
+        t.countiesServed,
+        options.counties.map((code) =>
+          checkbox({ name: 'counties', value: code, label: countyName(code), checked: counties }),
+        ),
+      )}
+      ${fieldRow({
+        name: 'documents',
+        label: t.documents,
+        form,
+        lang,
+        control: html`<input
+          type="file"
+          ${inputAttributes({ name: 'documents', form })}
+          multiple
+          accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+        />`,
+      })}
+      ${honeypot({ lang })}
+      <p><button type="submit">${t.submitApplication}</button></p>
+    </form>`;
+  return layout({ lang, hotline: options.hotline, title: t.join, body });
 }
 
 export function tooManyPage(options: { lang: Lang; hotline: string }): Html {

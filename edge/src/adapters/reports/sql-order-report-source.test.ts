@@ -1,110 +1,46 @@
 import { PGlite } from '@electric-sql/pglite';
-import {
-  orders,
-  projectOrder,
-  ProjectionService,
-  Projector,
-  type ProjectionDatabase,
-} from '@jiazheng/sync/projections';
+import { orders, ProjectionService, Projector } from '@jiazheng/sync/projections';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
+import { SimulatedNetwork } from '@jiazheng/sync/projections/test-support';
 import { drizzle } from 'drizzle-orm/pglite';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-// The sync package's simulated network: orders by real signed proposals, decided by their counties' homes.
-import { runScenario, SimulatedNetwork } from '@jiazheng/sync/projections/test-support';
+import { expect, test } from 'vitest';
 import {
-  buildOrderReport,
-  countOrderFacts,
-  parseOrderReportQuery,
-  type OrderFact,
-  type OrderGroupCounts,
-  type OrderReportQuery,
+  DISPATCH_BUCKET_EDGES_MS,
+  dispatchBucketOf,
+  histogramMedian,
+  median,
 } from '../../domain/order-report';
-import { SqlOrderReportSource } from './sql-order-report-source';
+import { describeOrderReportSources } from './order-report-source.suite';
 
-let pglite: PGlite;
-let db: ProjectionDatabase;
-let network: SimulatedNetwork;
-let source: SqlOrderReportSource;
-
-beforeAll(async () => {
-  pglite = new PGlite();
-  db = drizzle({ client: pglite });
-  const store = new MemoryRecordStore();
-  const projector = new Projector({ db, store, batchSize: 50 });
-  await projector.migrate();
-  network = await SimulatedNetwork.create({ store, seed: 20_261_129 });
-  const rounds = await runScenario({ network, projector, db, rounds: 5, ordersPerRound: 40 });
-  expect(rounds.every((round) => round.matches)).toBe(true);
-  source = new SqlOrderReportSource({ db });
-}, 120_000);
-
-afterAll(async () => {
-  await pglite.close();
+// The same suite runs on PostgreSQL 15 in sql-order-report-source.pg.test.ts.
+describeOrderReportSources({
+  name: 'PGlite',
+  open: async () => {
+    const pglite = new PGlite();
+    await pglite.waitReady;
+    return { db: drizzle({ client: pglite }), close: () => pglite.close() };
+  },
 });
 
-function query(input: Record<string, string>): OrderReportQuery {
-  const parsed = parseOrderReportQuery({
-    input: { from: '2026-10-01', to: '2026-12-31', period: 'month', ...input },
-  });
-  if (!parsed.ok) throw new Error(`${parsed.issue.field}: ${parsed.issue.message}`);
-  return parsed.query;
-}
-
-/** The facts straight from the records' accepted states, not from the tables. */
-function factsOfRecords(): OrderFact[] {
-  return network
-    .readOrderStates()
-    .map((state) => projectOrder({ recordId: `order:${state.countyCode}:${state.id}`, state }));
-}
-
-const byKey = (groups: readonly OrderGroupCounts[]) =>
-  [...groups].sort((a, b) => `${a.regionCode}${a.period}`.localeCompare(`${b.regionCode}${b.period}`));
-
-test('the simulated orders span two provinces, several statuses, channels and resolutions', () => {
-  const facts = factsOfRecords();
-  expect(facts.length).toBeGreaterThan(100);
-  expect(new Set(facts.map((f) => f.countyCode.slice(0, 2)))).toEqual(new Set(['33', '11']));
-  expect(new Set(facts.map((f) => f.status)).size).toBeGreaterThan(3);
-  expect(new Set(facts.map((f) => f.channel)).size).toBe(4);
-  expect(facts.some((f) => f.resolution === 'information')).toBe(true);
-  expect(facts.some((f) => f.resolution === 'served' && f.returnVisitCount > 0)).toBe(true);
-  expect(facts.some((f) => f.complaintCount > 0)).toBe(true);
-  expect(facts.some((f) => f.lastSatisfaction !== null && f.lastSatisfaction < 4)).toBe(true);
-});
-
-test.each([
-  { level: 'country' },
-  { level: 'province' },
-  { level: 'city' },
-  { level: 'county' },
-  { level: 'county', period: 'day' },
-  { level: 'county', within: '330000' },
-  { level: 'county', within: '330100', category: 'FAM' },
-  { level: 'province', within: '110000', period: 'day' },
-  { level: 'county', within: '110105', category: 'MED' },
-  { level: 'province', from: '2027-01-01', to: '2027-01-31' },
-  { level: 'county', from: '2026-11-01', to: '2026-11-20' },
-  { level: 'city', period: 'day', from: '2026-11-02', to: '2026-11-03' },
-])('in the database, %o counts as the pure function over the records does', async (input) => {
-  const q = query(input);
-  const sql = await source.countOrders({ query: q });
-  const pure = countOrderFacts({ facts: factsOfRecords(), query: q });
-  expect(byKey(sql.groups)).toEqual(byKey(pure.groups));
-  expect(sql.total).toEqual(pure.total);
-  if (input.from === undefined) expect(pure.total.received).toBeGreaterThan(0);
-});
-
-test('the national monthly report of the projected tables: two provinces, every order once', async () => {
-  const q = query({ level: 'province' });
-  const report = buildOrderReport({ query: q, ...(await source.countOrders({ query: q })) });
-  expect(report.rows.map((r) => r.regionName)).toEqual(expect.arrayContaining(['北京市', '浙江省']));
-  const count = factsOfRecords().length;
-  expect(report.rows.reduce((sum, r) => sum + r.received, 0)).toBe(count);
-  expect(report.total.received).toBe(count);
-  const { call, sms, web, walk_in } = report.total.byChannel;
-  expect(call + sms + web + walk_in).toBe(count);
-  expect(report.total.completionRate).toBeGreaterThan(0);
-  expect(report.total.dispatchHoursMedian).toBeGreaterThan(0);
+test('the dispatch histogram: buckets as width_bucket, and a median within its bucket', () => {
+  expect(dispatchBucketOf(-5)).toBe(0);
+  expect(dispatchBucketOf(0)).toBe(0);
+  expect(dispatchBucketOf(DISPATCH_BUCKET_EDGES_MS[0] ?? 0)).toBe(1);
+  expect(dispatchBucketOf(10 ** 12)).toBe(DISPATCH_BUCKET_EDGES_MS.length);
+  expect(histogramMedian([])).toBeNull();
+  const minutes = [3, 12, 14, 25, 40, 41, 50, 95, 200, 3000, 20_000];
+  const counts = new Array<number>(DISPATCH_BUCKET_EDGES_MS.length + 1).fill(0);
+  for (const m of minutes)
+    counts[dispatchBucketOf(m * 60_000)] = (counts[dispatchBucketOf(m * 60_000)] ?? 0) + 1;
+  const estimate = histogramMedian(counts) ?? 0;
+  // The exact median is 41 minutes, in the 30–45 minute bucket.
+  expect(median(minutes.map((m) => m * 60_000))).toBe(41 * 60_000);
+  expect(estimate).toBeGreaterThanOrEqual(30 * 60_000);
+  expect(estimate).toBeLessThan(45 * 60_000);
+  // Only the open last bucket: its lower edge.
+  const last = new Array<number>(DISPATCH_BUCKET_EDGES_MS.length + 1).fill(0);
+  last[DISPATCH_BUCKET_EDGES_MS.length] = 3;
+  expect(histogramMedian(last)).toBe(DISPATCH_BUCKET_EDGES_MS.at(-1));
 });
 
 test('the projection service catches the tables up at start and on its interval, and stops cleanly', async () => {

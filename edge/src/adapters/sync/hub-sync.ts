@@ -115,6 +115,11 @@ export class HubSync implements Service, HubOperations {
     await this.#home?.idle();
   }
 
+  /** Decides the undecided proposals of a record the hub is the home of (the registry, the directory). */
+  async sequence(options: { recordId: string }): Promise<void> {
+    await this.#requireHome().sequence(options);
+  }
+
   /** The directory as the hub holds it; null before start. */
   async directory(): Promise<DirectoryState | null> {
     return this.#home ? this.#home.directory() : null;
@@ -340,6 +345,6 @@ function checkEnrolment(options: {
 
 const domainCodes: ReadonlySet<string> = new Set(Object.values(DomainErrorCode));
 
-function isDomainCode(code: string): code is DomainErrorCode {
+export function isDomainCode(code: string): code is DomainErrorCode {
   return domainCodes.has(code);
 }

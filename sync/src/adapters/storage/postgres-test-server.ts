@@ -71,10 +71,11 @@ function describeFailure(error: unknown): string {
 
 /**
  * Starts the server. `durable: false` (the default) turns fsync off: the tests kill client processes,
- * never the server, so the server's own flushes only cost time.
+ * never the server, so the server's own flushes only cost time. `settings` are more server settings
+ * (`name=value`, each passed as `-c`), e.g. a benchmark's shared_buffers.
  */
 export async function startPostgresTestServer(
-  options: { searchDirs?: readonly string[]; durable?: boolean } = {},
+  options: { searchDirs?: readonly string[]; durable?: boolean; settings?: readonly string[] } = {},
 ): Promise<PostgresTestServer> {
   const binDir = await findBinDir(options.searchDirs ?? defaultSearchDirs);
   const asRoot = process.getuid?.() === 0;
@@ -106,9 +107,12 @@ export async function startPostgresTestServer(
     }
     // --no-sync: a throwaway cluster need not survive a power cut while it is being created.
     await asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
-    const settings = options.durable
-      ? []
-      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+    const settings = [
+      ...(options.durable
+        ? []
+        : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      ...(options.settings ?? []).flatMap((setting) => ['-c', setting]),
+    ];
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await findFreePort();

@@ -1,0 +1,342 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { exportPublicKey, generateDeviceKeys } from '@jiazheng/sync/records';
+import type { DeviceKey } from '@jiazheng/sync/node';
+import { Projector } from '@jiazheng/sync/projections';
+import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { HubAccountService } from '../../services/hub-account-service';
+import { JsonFileAccountStore } from '../files/json-file-account-store';
+import { FileDocumentStore } from '../files/file-document-store';
+import { JsonLinesSubmissionStore } from '../files/json-lines-submission-store';
+import { SqlOrderReportSource } from '../reports/sql-order-report-source';
+import { HubApplianceOversight } from '../sync/appliance-oversight';
+import { HubPublicSite } from '../sync/hub-public-site';
+import { HubSync } from '../sync/hub-sync';
+import { createHubHttpApp, ENDPOINTS } from './http-app';
+
+/*
+ * No endpoint leaks another county's data: staff of 西湖区 (330106), in every role that reaches an
+ * endpoint, try each one against 上城区 (330102), whose appliance, accounts, web order and records the
+ * hub holds. Each answer is a refusal, or carries nothing of 上城区. A new endpoint in ENDPOINTS without
+ * a case here fails the first test.
+ */
+
+const quiet = { info: () => {}, error: () => {} };
+const adminToken = 'test-admin-token-0123456789';
+const password = 'a-long-password-1';
+const own = '330106';
+const other = '330102';
+/** What would give 上城区's data away in a response. */
+const otherMarkers = [other, '上城区', 'sup-b', '上城'];
+
+let pglite: PGlite;
+let dir: string;
+let hub: HubSync;
+let app: Hono;
+let otherOrderId: string;
+let otherApplianceId: string;
+let otherDocument: string;
+const tokens = new Map<string, string>();
+
+async function makeKey(deviceId: string): Promise<DeviceKey> {
+  const keys = await generateDeviceKeys({ extractable: false });
+  return { deviceId, publicKey: await exportPublicKey({ key: keys.publicKey }), privateKey: keys.privateKey };
+}
+
+type Call = { method: string; path: string; token?: string | undefined; body?: unknown };
+
+async function call(options: Call): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = {};
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await app.request(
+    options.path,
+    { method: options.method, headers, ...(body === undefined ? {} : { body }) },
+    { incoming: { socket: { remoteAddress: '203.0.113.9' } } },
+  );
+  return { status: response.status, text: await response.text() };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jz-cross-county-'));
+  const store = await MemoryRecordStore.open();
+  const hubKey = await makeKey('hub-1');
+  hub = new HubSync({ store, device: hubKey, logger: quiet });
+  await hub.start();
+  pglite = new PGlite();
+  const db = drizzle({ client: pglite });
+  const projector = new Projector({ db, store });
+  await projector.migrate();
+  const accounts = new HubAccountService({
+    store: await JsonFileAccountStore.open({ path: join(dir, 'accounts.json') }),
+    logger: quiet,
+    bootstrapAdminPassword: password,
+  });
+  await accounts.start();
+  let now = Date.now();
+  const documents = new FileDocumentStore({ dir: join(dir, 'documents') });
+  const site = new HubPublicSite({
+    store,
+    device: hubKey,
+    publish: (update) => hub.server.publish(update),
+    directory: () => hub.directory(),
+    sequence: (o) => hub.sequence(o),
+    now: () => now,
+  });
+  app = createHubHttpApp({
+    hub,
+    adminToken,
+    logger: quiet,
+    accounts,
+    appliances: new HubApplianceOversight({ hub, store }),
+    reports: new SqlOrderReportSource({ db }),
+    site: {
+      source: site,
+      submissions: new JsonLinesSubmissionStore({ dir, logger: quiet }),
+      documents,
+      now: () => now,
+    },
+  });
+  // An applicant's licence scan, naming 上城区.
+  otherDocument = (
+    await documents.put({
+      bytes: new TextEncoder().encode(`%PDF-1.4 上城区 ${other}`),
+      type: 'application/pdf',
+    })
+  ).sha256;
+
+  // Both counties' appliances enrolled; a citizen's web order for 上城区; the projection caught up.
+  for (const county of [own, other]) {
+    const key = await makeKey(`appliance-${county}-a`);
+    await hub.provisionAppliance({ countyCode: county, deviceId: key.deviceId, publicKey: key.publicKey });
+  }
+  otherApplianceId = `appliance-${other}-a`;
+  now += 60_000;
+  otherOrderId = (
+    await site.receiveWebOrder({
+      countyCode: other,
+      citizenName: '上城的王女士',
+      citizenPhone: '+8613812345678',
+      itemCode: 'FAM-CLEANING',
+      address: '上城区解放路 1 号',
+      wantedAt: null,
+      notes: '',
+    })
+  ).recordId;
+  await projector.catchUp();
+
+  const login = async (username: string) => {
+    const { text } = await call({ method: 'POST', path: '/api/auth/login', body: { username, password } });
+    const token = (JSON.parse(text) as { token?: string }).token;
+    if (token === undefined) throw new Error(`no session for ${username}: ${text}`);
+    tokens.set(username, token);
+  };
+  await login('admin');
+  const create = async (username: string, role: string, code: string) => {
+    const { status, text } = await call({
+      method: 'POST',
+      path: '/api/users',
+      token: tokens.get('admin'),
+      body: { username, password, displayName: username, role, scope: { level: 'county', code } },
+    });
+    if (status !== 201) throw new Error(`could not create ${username}: ${text}`);
+  };
+  await create('sup-b', 'supervisor', other);
+  for (const role of ['administrator', 'supervisor', 'central_office', 'technician', 'registry_officer']) {
+    await create(`${role.replace('_', '-')}-a`, role, own);
+    await login(`${role.replace('_', '-')}-a`);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await hub.stop();
+  await pglite.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Every role of 西湖区 tries every case; ok: refused (4xx), or answered with nothing of 上城区. */
+const everyone = [
+  'administrator-a',
+  'supervisor-a',
+  'central-office-a',
+  'technician-a',
+  'registry-officer-a',
+];
+
+type Case = { endpoint: string; calls: () => Call[] };
+const cases: Case[] = [
+  { endpoint: 'GET /api', calls: () => [{ method: 'GET', path: '/api' }] },
+  {
+    endpoint: 'POST /api/announcements',
+    calls: () => [{ method: 'POST', path: '/api/announcements', body: { title: '上城区通知', body: 'x' } }],
+  },
+  {
+    endpoint: 'GET /api/public/complaints?limit=100',
+    calls: () => [{ method: 'GET', path: '/api/public/complaints?limit=100' }],
+  },
+  {
+    endpoint: 'POST /api/provision/appliance',
+    calls: () => [
+      {
+        method: 'POST',
+        path: '/api/provision/appliance',
+        body: { countyCode: other, deviceId: 'appliance-330102-b', publicKey: `B${'A'.repeat(86)}` },
+      },
+    ],
+  },
+  {
+    endpoint: 'POST /api/provision/device',
+    calls: () =>
+      [other, null].map((countyCode) => ({
+        method: 'POST',
+        path: '/api/provision/device',
+        body: {
+          userId: 'ct-b',
+          name: '上城坐席',
+          role: 'call_taker',
+          countyCode,
+          deviceId: 'pwa-b-1',
+          publicKey: `B${'A'.repeat(86)}`,
+          kind: 'pwa',
+        },
+      })),
+  },
+  {
+    endpoint: 'GET /api/sync/digest?prefix=order:330106:',
+    calls: () =>
+      [`order:${other}:`, 'order:', '', 'directory:'].map((prefix) => ({
+        method: 'GET',
+        path: `/api/sync/digest?prefix=${encodeURIComponent(prefix)}`,
+      })),
+  },
+  {
+    endpoint: 'GET /api/records/:recordId',
+    calls: () =>
+      [otherOrderId, hub.identity().directoryId].map((id) => ({
+        method: 'GET',
+        path: `/api/records/${encodeURIComponent(id)}`,
+      })),
+  },
+  {
+    endpoint: 'GET /api/reports/orders?level=province&period=month&from=2026-01-01&to=2026-12-31',
+    calls: () =>
+      [`&within=${other}`, '&within=330100', '&within=330000', '', `&within=${other}&format=csv`].map(
+        (q) => ({
+          method: 'GET',
+          path: `/api/reports/orders?level=county&period=month&from=2026-01-01&to=2026-12-31${q}`,
+        }),
+      ),
+  },
+  {
+    endpoint: 'POST /api/auth/login',
+    calls: () => [
+      { method: 'POST', path: '/api/auth/login', body: { username: 'sup-b', password: 'guess-it-1234' } },
+    ],
+  },
+  { endpoint: 'POST /api/auth/logout', calls: () => [] },
+  { endpoint: 'GET /api/me', calls: () => [{ method: 'GET', path: '/api/me' }] },
+  { endpoint: 'GET /api/users', calls: () => [{ method: 'GET', path: '/api/users' }] },
+  {
+    endpoint: 'POST /api/users',
+    calls: () => [
+      {
+        method: 'POST',
+        path: '/api/users',
+        body: {
+          username: 'new-b',
+          password,
+          displayName: '上城新人',
+          role: 'call_taker',
+          scope: { level: 'county', code: other },
+        },
+      },
+    ],
+  },
+  {
+    endpoint: 'GET /api/documents/:sha256',
+    calls: () => [{ method: 'GET', path: `/api/documents/${otherDocument}` }],
+  },
+  { endpoint: 'GET /api/appliances', calls: () => [{ method: 'GET', path: '/api/appliances' }] },
+  {
+    endpoint: 'POST /api/appliances/:deviceId/revoke',
+    calls: () => [
+      {
+        method: 'POST',
+        path: `/api/appliances/${encodeURIComponent(otherApplianceId)}/revoke`,
+        body: { reason: '试试' },
+      },
+    ],
+  },
+];
+
+test('every /api endpoint the hub lists has a cross-county case here', () => {
+  const listed = ENDPOINTS.filter((e) => e.path.startsWith('/api')).map((e) => `${e.method} ${e.path}`);
+  expect(cases.map((c) => c.endpoint).sort()).toEqual([...listed].sort());
+});
+
+test.each(cases.filter((c) => c.endpoint !== 'POST /api/auth/logout'))(
+  '$endpoint: refused to 西湖区 staff, or nothing of 上城区 in the answer',
+  async ({ calls }) => {
+    for (const username of everyone) {
+      for (const request of calls()) {
+        const { status, text } = await call({ ...request, token: tokens.get(username) });
+        expect(status, `${username} ${request.method} ${request.path}: ${text}`).toBeLessThan(500);
+        if (status >= 400) continue;
+        for (const marker of otherMarkers)
+          expect(text, `${username} ${request.method} ${request.path}`).not.toContain(marker);
+      }
+    }
+    // Something must have been tried.
+    expect(calls().length).toBeGreaterThan(0);
+  },
+);
+
+test('the refused writes changed nothing: 上城区 keeps its appliance, and no account or device was added', async () => {
+  const { text } = await call({ method: 'GET', path: '/api/appliances', token: tokens.get('admin') });
+  const appliances = (JSON.parse(text) as { appliances: { deviceId: string; revoked: unknown }[] })
+    .appliances;
+  expect(appliances.find((a) => a.deviceId === otherApplianceId)?.revoked).toBeNull();
+  expect(appliances.map((a) => a.deviceId)).not.toContain('appliance-330102-b');
+  const users = await call({ method: 'GET', path: '/api/users', token: tokens.get('admin') });
+  expect(users.text).not.toContain('new-b');
+  const directory = await hub.directory();
+  expect(directory?.devices['pwa-b-1']).toBeUndefined();
+});
+
+test('the country administrator does reach 上城区 through the same endpoints (the cases can see a leak)', async () => {
+  const token = tokens.get('admin');
+  const record = await call({
+    method: 'GET',
+    path: `/api/records/${encodeURIComponent(otherOrderId)}`,
+    token,
+  });
+  expect(record.status).toBe(200);
+  expect(record.text).toContain(other);
+  const appliances = await call({ method: 'GET', path: '/api/appliances', token });
+  expect(appliances.text).toContain(other);
+  const users = await call({ method: 'GET', path: '/api/users', token });
+  expect(users.text).toContain('sup-b');
+  const document = await call({ method: 'GET', path: `/api/documents/${otherDocument}`, token });
+  expect(document.status).toBe(200);
+  expect(document.text).toContain(other);
+});
+
+test('logging out ends only the caller’s own session', async () => {
+  const before = await call({ method: 'GET', path: '/api/me', token: tokens.get('supervisor-a') });
+  expect(before.status).toBe(200);
+  const out = await call({ method: 'POST', path: '/api/auth/logout', token: tokens.get('supervisor-a') });
+  expect(out.status).toBe(200);
+  expect((await call({ method: 'GET', path: '/api/me', token: tokens.get('supervisor-a') })).status).toBe(
+    401,
+  );
+  expect((await call({ method: 'GET', path: '/api/me', token: tokens.get('admin') })).status).toBe(200);
+});

@@ -1,0 +1,65 @@
+import { startPostgresTestServer, type PostgresTestServer } from '@jiazheng/sync/test-support/postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { contractAccount, describeHubAccountStoreContract } from '../../ports/hub-account-store.contract';
+import { DrizzleAccountStore } from './drizzle-account-store';
+
+// A real PostgreSQL 15 for this file; without one installed every test fails with the line to install it.
+let server: PostgresTestServer | undefined;
+let pool: pg.Pool | undefined;
+
+function connection(): { server: PostgresTestServer; pool: pg.Pool } {
+  if (!server || !pool) throw new Error('the PostgreSQL test server did not start');
+  return { server, pool };
+}
+
+beforeAll(async () => {
+  server = await startPostgresTestServer();
+  pool = new pg.Pool({ connectionString: server.connectionString, max: 4 });
+}, 60_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await server?.stop();
+}, 30_000);
+
+describeHubAccountStoreContract({
+  name: 'PostgreSQL 15',
+  open: async () => {
+    await connection().pool.query('DROP TABLE IF EXISTS hub_accounts, hub_sessions');
+    return DrizzleAccountStore.open({ db: drizzle({ client: connection().pool }) });
+  },
+  reopen: () => DrizzleAccountStore.open({ db: drizzle({ client: connection().pool }) }),
+});
+
+test('two hub processes on one PostgreSQL share accounts and sessions, and start together', async () => {
+  await connection().pool.query('DROP TABLE IF EXISTS hub_accounts, hub_sessions');
+  const pools = [0, 1].map(
+    () => new pg.Pool({ connectionString: connection().server.connectionString, max: 2 }),
+  );
+  try {
+    const [a, b] = await Promise.all(
+      pools.map((p) => DrizzleAccountStore.open({ db: drizzle({ client: p }) })),
+    );
+    if (!a || !b) throw new Error('unreachable');
+    const created = await Promise.all([
+      a.createAccount({ account: contractAccount('li') }),
+      b.createAccount({ account: contractAccount('li') }),
+    ]);
+    expect(created.filter(Boolean)).toHaveLength(1);
+    await a.saveSession({
+      session: {
+        tokenHash: 't',
+        username: 'li',
+        createdAt: '2026-11-29T08:00:00.000Z',
+        expiresAt: '2026-11-29T20:00:00.000Z',
+      },
+    });
+    expect(await b.getSession({ tokenHash: 't' })).toMatchObject({ username: 'li' });
+    await b.deleteSession({ tokenHash: 't' });
+    expect(await a.getSession({ tokenHash: 't' })).toBeUndefined();
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
+});

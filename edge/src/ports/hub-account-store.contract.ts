@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+import type { HubAccount, HubAccountStore, HubSession } from './hub-account-store';
+
+/**
+ * The one contract every HubAccountStore is held to (the JSON file, PGlite, PostgreSQL). Each test file
+ * calls describeHubAccountStoreContract with a way to open its store.
+ *
+ * Test support, not production code: it imports vitest.
+ */
+export type HubAccountStoreContractOptions = {
+  name: string;
+  /** A new, empty store. */
+  open: () => Promise<HubAccountStore>;
+  /** Opens the storage the last `open` created again, as another process (or a restart) would see it. */
+  reopen: () => Promise<HubAccountStore>;
+};
+
+export const contractAccount = (username: string, overrides: Partial<HubAccount> = {}): HubAccount => ({
+  username,
+  passwordHash: 'scrypt$32768$8$1$c2FsdA$aGFzaA',
+  displayName: `${username} 张`,
+  role: 'technician',
+  scope: { level: 'county', code: '330106' },
+  createdAt: '2026-11-29T08:00:00.000Z',
+  createdBy: 'admin',
+  disabled: false,
+  ...overrides,
+});
+
+const session = (tokenHash: string, expiresAt: string, username = 'li'): HubSession => ({
+  tokenHash,
+  username,
+  createdAt: '2026-11-29T08:00:00.000Z',
+  expiresAt,
+});
+
+const names = (accounts: readonly HubAccount[]) => accounts.map((a) => a.username).sort();
+
+export function describeHubAccountStoreContract(options: HubAccountStoreContractOptions): void {
+  describe(`HubAccountStore contract: ${options.name}`, () => {
+    test('an empty store has no accounts and no sessions', async () => {
+      const store = await options.open();
+      expect(await store.countAccounts()).toBe(0);
+      expect(await store.listAccounts()).toEqual([]);
+      expect(await store.getAccount({ username: 'li' })).toBeUndefined();
+      expect(await store.getSession({ tokenHash: 'x' })).toBeUndefined();
+      expect(await store.deleteExpiredSessions({ now: '2030-01-01T00:00:00Z' })).toBe(0);
+    });
+
+    test('an account comes back field for field; a taken username is refused, even at once', async () => {
+      const store = await options.open();
+      const country = contractAccount('wang', {
+        role: 'administrator',
+        scope: { level: 'country' },
+        disabled: true,
+      });
+      const results = await Promise.all([
+        store.createAccount({ account: contractAccount('li') }),
+        store.createAccount({ account: contractAccount('li', { displayName: 'other' }) }),
+        store.createAccount({ account: country }),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(2);
+      expect(await store.countAccounts()).toBe(2);
+      expect(await store.getAccount({ username: 'wang' })).toEqual(country);
+      const li = await store.getAccount({ username: 'li' });
+      expect(li?.scope).toEqual({ level: 'county', code: '330106' });
+      expect(names(await store.listAccounts())).toEqual(['li', 'wang']);
+      // What the caller holds is a copy: changing it changes nothing stored.
+      if (li) li.displayName = 'changed';
+      expect((await store.getAccount({ username: 'li' }))?.displayName).not.toBe('changed');
+      expect(await store.getAccount({ username: 'LI' })).toBeUndefined();
+    });
+
+    test('sessions: saved, read, deleted, and swept when expired at or before now', async () => {
+      const store = await options.open();
+      await store.createAccount({ account: contractAccount('li') });
+      await store.saveSession({ session: session('a', '2026-11-29T20:00:00.000Z') });
+      await store.saveSession({ session: session('b', '2026-11-29T09:00:00.000Z') });
+      await store.saveSession({ session: session('c', '2026-11-29T10:00:00.000Z') });
+      expect(await store.getSession({ tokenHash: 'a' })).toEqual(session('a', '2026-11-29T20:00:00.000Z'));
+      expect(await store.deleteExpiredSessions({ now: '2026-11-29T10:00:00.000Z' })).toBe(2);
+      expect(await store.getSession({ tokenHash: 'b' })).toBeUndefined();
+      expect(await store.getSession({ tokenHash: 'c' })).toBeUndefined();
+      await store.deleteSession({ tokenHash: 'a' });
+      await store.deleteSession({ tokenHash: 'never-was' });
+      expect(await store.getSession({ tokenHash: 'a' })).toBeUndefined();
+    });
+
+    test('accounts and sessions survive a reopen', async () => {
+      const store = await options.open();
+      await store.createAccount({ account: contractAccount('li') });
+      await store.createAccount({
+        account: contractAccount('zhao', { scope: { level: 'province', code: '330000' } }),
+      });
+      await store.saveSession({ session: session('a', '2026-11-29T20:00:00.000Z') });
+      const again = await options.reopen();
+      expect(names(await again.listAccounts())).toEqual(['li', 'zhao']);
+      expect((await again.getAccount({ username: 'zhao' }))?.scope).toEqual({
+        level: 'province',
+        code: '330000',
+      });
+      expect(await again.getSession({ tokenHash: 'a' })).toMatchObject({ username: 'li' });
+    });
+  });
+}
