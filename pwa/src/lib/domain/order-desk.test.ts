@@ -4,6 +4,7 @@ import {
   type EnterpriseState,
   type OrderCommandType,
   type OrderState,
+  type WorkerState,
 } from '@jiazheng/sync/domain';
 import { describe, expect, test } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
   isOrderCommandType,
   itemName,
   itemSearchNames,
+  listWorkerChoices,
   mayPropose,
   ORDER_STATUSES,
 } from './order-desk';
@@ -91,6 +93,23 @@ describe('order desk helpers', () => {
       { type: 'startService', payload: {} },
     ]);
     expect(detailActions({ order: inService, role })).toEqual(['markServed', 'openComplaint']);
+    // Accepted: a worker is named first, then service starts.
+    const accepted = orderThrough([
+      ...dispatched,
+      { type: 'accept', payload: { enterpriseId, workerId: null } },
+    ]);
+    expect(detailActions({ order: accepted, role })).toEqual(['cancel', 'assignWorker', 'openComplaint']);
+    const assigned = orderThrough([
+      ...dispatched,
+      { type: 'accept', payload: { enterpriseId, workerId: null } },
+      { type: 'assignWorker', payload: { workerId: 'w-1' } },
+    ]);
+    expect(detailActions({ order: assigned, role })).toEqual([
+      'cancel',
+      'assignWorker',
+      'startService',
+      'openComplaint',
+    ]);
     const cancelled = orderThrough([{ type: 'cancel', payload: { reason: '市民取消' } }]);
     expect(detailActions({ order: cancelled, role })).toEqual([]);
   });
@@ -144,4 +163,76 @@ describe('order desk helpers', () => {
     );
     expect(enterpriseName({ enterprises: new Map(), id: enterpriseId })).toBe(enterpriseId);
   });
+});
+
+const day = 86_400_000;
+
+function workerState(options: {
+  id: string;
+  name: string;
+  enterprise?: string;
+  trained?: boolean;
+  status?: WorkerState['status'];
+}): WorkerState {
+  const now = Date.UTC(2026, 10, 1);
+  return {
+    id: options.id,
+    enterpriseId: options.enterprise ?? enterpriseId,
+    name: options.name,
+    idNumberMasked: '330106********1234',
+    status: options.status ?? 'active',
+    healthCertificateValidUntil: now + 180 * day,
+    backgroundCheckedAt: now - 30 * day,
+    certificates: [
+      { qualification: 'health_certificate', number: 'H-1', validUntil: now + 180 * day },
+      { qualification: 'domestic_service_cert', number: 'D-1', validUntil: null },
+    ],
+    trainings:
+      options.trained === false
+        ? []
+        : [
+            {
+              courseCode: 'PPT-2026',
+              courseName: '岗前培训',
+              grants: 'pre_post_training',
+              hours: 40,
+              examScore: 88,
+              passMark: 60,
+              completedAt: now - 10 * day,
+              validUntil: now + 700 * day,
+            },
+          ],
+    phone: null,
+    backgroundCheckReference: null,
+    statusChanges: [],
+    registeredAt: now - 60 * day,
+    registeredBy: 'officer',
+    updatedAt: now - day,
+  };
+}
+
+test('the worker picker lists the dispatched enterprise’s workers, eligible first, each refusal with its reason', () => {
+  const order = orderThrough([...dispatched, { type: 'accept', payload: { enterpriseId, workerId: null } }]);
+  const choices = listWorkerChoices({
+    order,
+    workers: [
+      workerState({ id: 'w-untrained', name: '张阿姨', trained: false }),
+      workerState({ id: 'w-ok', name: '李阿姨' }),
+      workerState({ id: 'w-other', name: '王阿姨', enterprise: 'enterprise:hub:other' }),
+      workerState({ id: 'w-left', name: '赵阿姨', status: 'left' }),
+      workerState({ id: 'w-suspended', name: '钱阿姨', status: 'suspended' }),
+    ],
+    now: Date.UTC(2026, 10, 2),
+  });
+  expect(choices.map((c) => [c.id, c.eligible])).toEqual([
+    ['w-ok', true],
+    ['w-suspended', false],
+    ['w-untrained', false],
+  ]);
+  expect(choices.find((c) => c.id === 'w-untrained')?.reasons.join(' ')).toContain('pre_post_training');
+  expect(choices.find((c) => c.id === 'w-suspended')?.reasons).toEqual(['worker_not_active']);
+  // No dispatch, no enterprise to pick from.
+  expect(
+    listWorkerChoices({ order: orderThrough([]), workers: [workerState({ id: 'w', name: '李' })], now: 0 }),
+  ).toEqual([]);
 });

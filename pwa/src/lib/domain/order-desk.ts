@@ -1,10 +1,14 @@
 import {
+  checkWorkerEligibility,
   findItem,
   OrderStatus,
   orderTransitions,
+  toWorker,
+  WorkerStatus,
   type EnterpriseState,
   type OrderCommandType,
   type OrderState,
+  type WorkerState,
 } from '@jiazheng/sync/domain';
 
 /** The order statuses in lifecycle order: the status filter lists them so. */
@@ -28,7 +32,15 @@ export function mayPropose(options: { type: OrderCommandType; status: string; ro
 }
 
 /** The actions the order detail offers; dispatching is the dispatch panel's. */
-export const DETAIL_ACTIONS = ['cancel', 'accept', 'decline', 'markServed', 'openComplaint'] as const;
+export const DETAIL_ACTIONS = [
+  'cancel',
+  'accept',
+  'decline',
+  'assignWorker',
+  'startService',
+  'markServed',
+  'openComplaint',
+] as const;
 export type DetailAction = (typeof DETAIL_ACTIONS)[number];
 
 export function detailActions(options: { order: OrderState; role: string }): DetailAction[] {
@@ -37,6 +49,8 @@ export function detailActions(options: { order: OrderState; role: string }): Det
     if (!mayPropose({ type, status: order.status, role })) return false;
     // Accept and decline answer for the enterprise the order went to: without a dispatch there is none.
     if ((type === 'accept' || type === 'decline') && order.dispatch === null) return false;
+    // Service starts with a worker named: the reducer refuses it before assignWorker.
+    if (type === 'startService') return (order.dispatch?.workerId ?? null) !== null;
     // A complaint is against a service: the reducer refuses one when no enterprise ever had the order.
     if (type === 'openComplaint') return order.dispatch !== null || order.attempts.length > 0;
     return true;
@@ -74,4 +88,35 @@ export function enterpriseName(options: {
 /** Epoch ms as the ISO string `formatDateTime` takes; records keep epoch ms, the appliance's API ISO. */
 export function isoOf(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** A worker of the dispatched enterprise as the worker picker shows them: eligible or why not. */
+export type WorkerChoice = { id: string; name: string; eligible: boolean; reasons: string[] };
+
+/**
+ * The dispatched enterprise's workers for an order, eligible first (active, trained before service, holding
+ * the item's qualifications now), each with the reasons the home would refuse them. Workers who left are
+ * not listed. The home checks again when it decides, against the registry it holds then.
+ */
+export function listWorkerChoices(options: {
+  order: OrderState;
+  workers: readonly WorkerState[];
+  now: number;
+}): WorkerChoice[] {
+  const { order, now } = options;
+  const enterpriseId = order.dispatch?.enterpriseId;
+  if (enterpriseId === undefined) return [];
+  const required = findItem({ code: order.itemCode })?.standard.qualifications ?? [];
+  const choices = options.workers
+    .filter((w) => w.enterpriseId === enterpriseId && w.status !== WorkerStatus.left)
+    .map((state) => {
+      const eligibility = checkWorkerEligibility({ worker: toWorker({ state }), required, at: now });
+      const reasons = eligibility.reasons.map((r) =>
+        r.qualification ? `${r.code}:${r.qualification}` : r.code,
+      );
+      return { id: state.id, name: state.name, eligible: reasons.length === 0, reasons };
+    });
+  return choices.sort(
+    (a, b) => Number(b.eligible) - Number(a.eligible) || a.name.localeCompare(b.name, 'zh'),
+  );
 }

@@ -149,6 +149,11 @@ export class OrderBook {
     return this.#orders.get(options.recordId);
   }
 
+  /** The workers of an enterprise as the registry this browser holds accepted them. */
+  workersOf(options: { enterpriseId: string }): WorkerState[] {
+    return [...this.#workers.values()].filter((w) => w.enterpriseId === options.enterpriseId);
+  }
+
   /** Records a citizen's demand as a new order of this county; returns its record id. */
   async receive(options: { demand: DemandInput }): Promise<string> {
     const now = (this.#options.now ?? Date.now)();
