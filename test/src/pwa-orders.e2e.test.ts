@@ -5,7 +5,12 @@
  * ranking puts first; the order reaches the hub. Then the browser goes offline and the appliance stops:
  * the call-taker keeps recording and dispatching from IndexedDB, a supervisor's cancel races a dispatch,
  * and when everything is back nothing is lost, the pending changes sync and the refused dispatch shows in
- * the conflicts view. Screenshots of each step go to `test/artifacts/`.
+ * the conflicts view. Then the first order is served to the end from the console: the enterprise's
+ * acceptance, its trained worker named, service started and done with its fee, the citizen dialled back
+ * through the appliance and the visit scored 5 with the keyboard, which closes the order; the supervisor
+ * looks at the wall board on a tablet; and the central office sees the county's figures on its dashboard
+ * at the hub (2 dispatched, 50 % completed, every completed order visited and satisfied). Screenshots of
+ * each step go to `test/artifacts/`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -32,6 +37,8 @@ const COUNTY = '330106';
 const HUB_TOKEN = `e2e-hub-${createId()}`;
 const APPLIANCE_TOKEN = `e2e-appliance-${createId()}`;
 const ADMIN_PASSWORD = 'e2e-admin-password';
+const HUB_ADMIN_PASSWORD = 'e2e-hub-admin-password';
+const ANALYST = { username: 'analyst1', password: 'analyst-password-1', displayName: '李分析' };
 const SEAT = { username: 'seat1001', password: 'seat-1001-password', displayName: '王芳', seat: '1001' };
 const SUPERVISOR = { username: 'lead', password: 'lead-password-1', displayName: '陈组长' };
 /** What the call-taker types in the service box: toneless pinyin, as call-takers do. */
@@ -151,7 +158,12 @@ beforeAll(async () => {
   hub = spawnPackage({
     name: 'hub',
     pkg: 'edge',
-    env: { JZ_HUB_PORT: '0', JZ_HUB_DATA_DIR: join(workDir, 'hub'), JZ_HUB_ADMIN_TOKEN: HUB_TOKEN },
+    env: {
+      JZ_HUB_PORT: '0',
+      JZ_HUB_DATA_DIR: join(workDir, 'hub'),
+      JZ_HUB_ADMIN_TOKEN: HUB_TOKEN,
+      JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD,
+    },
   });
   const hubUrl = await urlOf(hub);
   // A fixed port: the browser's origin (and its IndexedDB) must be the same after the restart.
@@ -409,6 +421,51 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('<b>家里有老人</b>');
   expect(await detail.locator('b', { hasText: '家里有老人' }).count()).toBe(0);
   await shot(page, '7-order-detail');
+
+  // ── The service: the enterprise accepts, its trained worker goes, the work is done and paid, and the
+  // citizen is called back and scores it. Each step is proposed from the detail and decided at the county.
+  const statusOfA = () => statusAt(url, APPLIANCE_TOKEN, orderA!);
+  await detail.getByRole('button', { name: '企业已接单' }).click();
+  await expect.poll(statusOfA, { timeout: 20_000, interval: 250 }).toBe('accepted');
+  await detail.getByRole('button', { name: '指派服务人员' }).click();
+  // The enterprise's one worker, trained and certified for the service: the first choice after the prompt.
+  const worker = detail.getByLabel('服务人员');
+  await expect.poll(() => worker.locator('option:not([disabled])').count()).toBe(2);
+  await worker.selectOption({ index: 1 });
+  await detail.getByRole('button', { name: '确认' }).click();
+  await detail.getByRole('button', { name: '开始服务' }).click();
+  await expect.poll(statusOfA, { timeout: 20_000, interval: 250 }).toBe('in_service');
+  expect(
+    ((await report(url, APPLIANCE_TOKEN, orderA!)).accepted as { dispatch: { workerId: string } }).dispatch
+      .workerId,
+  ).toBe(first.workerId);
+  await detail.getByRole('button', { name: '登记服务完成' }).click();
+  await detail.getByLabel('服务费（元）').fill('180.50');
+  await detail.getByRole('button', { name: '确认' }).click();
+  await expect.poll(statusOfA, { timeout: 20_000, interval: 250 }).toBe('served');
+  expect((await report(url, APPLIANCE_TOKEN, orderA!)).accepted).toMatchObject({
+    dispatch: { feeFen: 18050 },
+  });
+  await shot(page, '8-served');
+
+  await page.keyboard.press('F9');
+  const visit = page.getByRole('listitem').filter({ hasText: '138****0011' });
+  await visit.getByRole('button', { name: '拨打' }).click();
+  // The appliance asked the switch to ring the seat, then the citizen.
+  await expect.poll(() => visit.getByRole('status').textContent(), { timeout: 15_000 }).toContain('正在接通');
+  // Dialling opens the visit's form, ready for the answer.
+  await visit.getByRole('form').waitFor();
+  // Clicked, not just checked: the form's keys (1–5) work where the focus is.
+  await visit.getByLabel('已联系上').click();
+  await page.keyboard.press('5');
+  // Key 5 chose "5 非常满意".
+  await expect.poll(() => visit.locator('label.score.chosen').textContent()).toMatch(/5\s*非常满意/);
+  await shot(page, '9-return-visit');
+  await visit.getByRole('button', { name: '提交回访' }).click();
+  await expect.poll(statusOfA, { timeout: 20_000, interval: 250 }).toBe('closed');
+  await expect
+    .poll(() => statusAt(hubUrl, HUB_TOKEN, orderA!), { timeout: 30_000, interval: 250 })
+    .toBe('closed');
   expect(browserErrors.filter((text) => !/favicon|ERR_|WebSocket|Failed to fetch|net::/.test(text))).toEqual(
     [],
   );
@@ -426,6 +483,40 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   await expect
     .poll(() => board.getByTestId('wallboard').textContent(), { timeout: 15_000 })
     .toContain('1001');
-  await shot(board, '8-tablet-wall-board', 'tablet-wall-board');
+  await shot(board, '10-tablet-wall-board', 'tablet-wall-board');
   await tablet.close();
-}, 300_000);
+
+  // ── The central office: the county's figures at the hub, on the dashboard. ─────────────────────────
+  const hubAdmin = await sessionToken(hubUrl, { username: 'admin', password: HUB_ADMIN_PASSWORD });
+  await call({
+    url: `${hubUrl}/api/users`,
+    token: hubAdmin,
+    body: { ...ANALYST, role: 'central_office', scope: { level: 'country' } },
+  });
+  // Orders A (served, visited, scored 5) and C (dispatched offline) were dispatched; B was cancelled first.
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const totals = async () =>
+    (
+      await call<{ total: { completed: number; dispatched: number } }>({
+        url: `${hubUrl}/api/reports/orders?level=country&period=month&from=${today.slice(0, 8)}01&to=${today}`,
+        token: hubAdmin,
+      })
+    ).total;
+  await expect
+    .poll(totals, { timeout: 30_000, interval: 500 })
+    .toMatchObject({ completed: 1, dispatched: 2 });
+  const office = await browser!.newContext({ viewport: { width: 1366, height: 900 } });
+  const analyst = await office.newPage();
+  await analyst.goto(`${hubUrl}/console/`);
+  await analyst.getByLabel('用户名').fill(ANALYST.username);
+  await analyst.getByLabel('密码').fill(ANALYST.password);
+  await analyst.getByRole('button', { name: '登录' }).click();
+  await analyst.getByTestId('dashboard').waitFor({ timeout: 30_000 });
+  const figure = (key: string) => analyst.getByTestId(`figure-${key}`).locator('dd');
+  await expect.poll(() => figure('dispatched').textContent(), { timeout: 20_000 }).toBe('2');
+  expect(await figure('completionRate').textContent()).toBe('50%');
+  expect(await figure('returnVisitRate').textContent()).toBe('100%');
+  expect(await figure('satisfactionRate').textContent()).toBe('100%');
+  await shot(analyst, '11-central-office');
+  await office.close();
+}, 420_000);
