@@ -32,6 +32,7 @@ function harness() {
   const disconnects: number[] = [];
   let token = 'first';
   let rejected = 0;
+  const network = new EventTarget();
   const socket = new ConsoleSocket({
     url: () => `ws://appliance.test/ws/console?token=${token}`,
     createSocket: (url) => {
@@ -45,6 +46,7 @@ function harness() {
     setTimer: (run, ms) => timers.push({ run, ms }),
     clearTimer: () => (timers.length = 0),
     random: () => 1,
+    network,
   });
   return {
     socket,
@@ -52,6 +54,7 @@ function harness() {
     timers,
     seen,
     disconnects,
+    online: () => network.dispatchEvent(new Event('online')),
     setToken: (next: string) => (token = next),
     rejected: () => rejected,
   };
@@ -112,6 +115,29 @@ describe('ConsoleSocket', () => {
     h.sockets[3]!.open();
     h.sockets[3]!.drop();
     expect(h.timers.map((t) => t.ms)).toEqual([500]);
+  });
+
+  test('back online, a feed waiting to retry connects at once; a live one is left alone', () => {
+    const h = harness();
+    h.socket.start();
+    h.sockets[0]!.open();
+    // Connected: nothing to do.
+    h.online();
+    expect(h.sockets).toHaveLength(1);
+    for (let i = 0; i < 6; i++) {
+      h.sockets.at(-1)!.drop();
+      h.timers.shift()!.run();
+    }
+    h.sockets.at(-1)!.drop();
+    expect(h.timers.map((t) => t.ms)).toEqual([15_000]);
+    const before = h.sockets.length;
+    h.online();
+    expect(h.sockets).toHaveLength(before + 1);
+    expect(h.timers).toEqual([]);
+    // Once stopped, the browser's events no longer reach it.
+    h.socket.stop();
+    h.online();
+    expect(h.sockets).toHaveLength(before + 1);
   });
 
   test('a pop survives a reconnect; calls and seats come again with the snapshot', () => {

@@ -33,6 +33,8 @@ export type ConsoleSocketOptions = {
   setTimer?: (run: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
   random?: () => number;
+  /** Where the browser says it is back online (`window`, the default where there is one). */
+  network?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 };
 
 /** Close codes the appliance uses for a bad or expired token: reconnecting would not help. */
@@ -83,11 +85,28 @@ export class ConsoleSocket {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // Back online after an outage: the next attempt may be 15 s away, and a seat must not wait that long.
+    this.#network()?.addEventListener('online', this.#onOnline);
     this.#connect();
+  }
+
+  /** Connects at once if the feed is down and waiting to retry (the network is back, the user asked). */
+  reconnectNow(): void {
+    if (!this.#running || this.#socket !== undefined) return;
+    this.#clearTimer();
+    this.#attempt = 0;
+    this.#connect();
+  }
+
+  readonly #onOnline = (): void => this.reconnectNow();
+
+  #network(): ConsoleSocketOptions['network'] {
+    return this.#options.network ?? (typeof window === 'undefined' ? undefined : window);
   }
 
   stop(): void {
     this.#running = false;
+    this.#network()?.removeEventListener('online', this.#onOnline);
     this.#clearTimer();
     const socket = this.#socket;
     this.#socket = undefined;
