@@ -229,8 +229,12 @@ test('the worker picker lists the dispatched enterprise’s workers, eligible fi
     ['w-suspended', false],
     ['w-untrained', false],
   ]);
-  expect(choices.find((c) => c.id === 'w-untrained')?.reasons.join(' ')).toContain('pre_post_training');
-  expect(choices.find((c) => c.id === 'w-suspended')?.reasons).toEqual(['worker_not_active']);
+  expect(choices.find((c) => c.id === 'w-untrained')?.reasons).toEqual([
+    { code: 'no_pre_post_training', qualification: null },
+  ]);
+  expect(choices.find((c) => c.id === 'w-suspended')?.reasons).toEqual([
+    { code: 'worker_not_active', qualification: null },
+  ]);
   // No dispatch, no enterprise to pick from.
   expect(
     listWorkerChoices({ order: orderThrough([]), workers: [workerState({ id: 'w', name: '李' })], now: 0 }),

@@ -91,7 +91,13 @@ export function isoOf(ms: number): string {
 }
 
 /** A worker of the dispatched enterprise as the worker picker shows them: eligible or why not. */
-export type WorkerChoice = { id: string; name: string; eligible: boolean; reasons: string[] };
+export type WorkerChoice = {
+  id: string;
+  name: string;
+  eligible: boolean;
+  /** Why the home would refuse them: a code (`WorkerIneligibility`) and the qualification missing, if any. */
+  reasons: { code: string; qualification: string | null }[];
+};
 
 /**
  * The dispatched enterprise's workers for an order, eligible first (active, trained before service, holding
@@ -111,9 +117,10 @@ export function listWorkerChoices(options: {
     .filter((w) => w.enterpriseId === enterpriseId && w.status !== WorkerStatus.left)
     .map((state) => {
       const eligibility = checkWorkerEligibility({ worker: toWorker({ state }), required, at: now });
-      const reasons = eligibility.reasons.map((r) =>
-        r.qualification ? `${r.code}:${r.qualification}` : r.code,
-      );
+      const reasons = eligibility.reasons.map((r) => ({
+        code: r.code,
+        qualification: r.qualification ?? null,
+      }));
       return { id: state.id, name: state.name, eligible: reasons.length === 0, reasons };
     });
   return choices.sort(

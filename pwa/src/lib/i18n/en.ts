@@ -229,6 +229,12 @@ export const en: Translation<typeof zhCN> = {
     chooseWorker: 'Choose a worker',
     workerRequired: 'Choose a worker.',
     workerIneligible: 'not eligible',
+    ineligible: {
+      worker_not_active: 'suspended or inactive',
+      no_pre_post_training: 'pre-post training not passed',
+      missing_qualification: 'no {{name}}',
+      busy: 'booked at that time',
+    },
     noWorkers: 'The registry on this device holds no workers of this enterprise.',
     markServed: 'Mark served',
     feeLabel: 'Fee (yuan)',

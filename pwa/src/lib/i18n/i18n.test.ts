@@ -1,4 +1,5 @@
 import { get } from 'svelte/store';
+import { WorkerIneligibility } from '@jiazheng/sync/domain';
 import { describe, expect, test } from 'vitest';
 import { en } from './en';
 import { createI18n, formatDateTime, formatMoney, LANGUAGE_STORAGE_KEY } from './i18n';
@@ -75,4 +76,11 @@ describe('i18n', () => {
     expect(formatMoney({ yuan: 1234.5, language: 'zh-CN' })).toBe('¥1,234.50');
     expect(formatMoney({ yuan: 1234.5, language: 'en' })).toBe('CN¥1,234.50');
   });
+});
+
+test('every reason the home gives for refusing a worker reads in both languages', () => {
+  for (const code of Object.values(WorkerIneligibility)) {
+    expect(zhCN.orderDesk.ineligible[code], code).toBeTruthy();
+    expect(en.orderDesk.ineligible[code], code).toBeTruthy();
+  }
 });

@@ -222,6 +222,12 @@ export const zhCN = {
     chooseWorker: '请选择服务人员',
     workerRequired: '请选择服务人员。',
     workerIneligible: '不可派',
+    ineligible: {
+      worker_not_active: '已暂停或停用',
+      no_pre_post_training: '未通过岗前培训',
+      missing_qualification: '缺少{{name}}',
+      busy: '该时段已有服务',
+    },
     noWorkers: '该企业在本机登记册中没有服务人员。',
     markServed: '登记服务完成',
     feeLabel: '服务费（元）',
