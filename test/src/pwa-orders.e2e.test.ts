@@ -433,6 +433,12 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   await expect.poll(() => worker.locator('option:not([disabled])').count()).toBe(2);
   await worker.selectOption({ index: 1 });
   await detail.getByRole('button', { name: '确认' }).click();
+  // The county decides the assignment before service starts: in one CI run (2 cores, load) the two were
+  // proposed back to back and the start was refused as workerless (the conflicts view would show it).
+  const workerAtCounty = async () =>
+    ((await report(url, APPLIANCE_TOKEN, orderA!)).accepted as { dispatch: { workerId: string | null } })
+      .dispatch.workerId;
+  await expect.poll(workerAtCounty, { timeout: 20_000, interval: 250 }).toBe(first.workerId);
   await detail.getByRole('button', { name: '开始服务' }).click();
   await expect.poll(statusOfA, { timeout: 20_000, interval: 250 }).toBe('in_service');
   expect(
