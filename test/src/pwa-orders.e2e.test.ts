@@ -433,8 +433,8 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   await expect.poll(() => worker.locator('option:not([disabled])').count()).toBe(2);
   await worker.selectOption({ index: 1 });
   await detail.getByRole('button', { name: '确认' }).click();
-  // The county decides the assignment before service starts: in one CI run (2 cores, load) the two were
-  // proposed back to back and the start was refused as workerless (the conflicts view would show it).
+  // The county decides the assignment before service starts. In one CI run (2 cores, under load) the order
+  // stayed accepted when the start was proposed right after the assignment; the cause is not yet known.
   const workerAtCounty = async () =>
     ((await report(url, APPLIANCE_TOKEN, orderA!)).accepted as { dispatch: { workerId: string | null } })
       .dispatch.workerId;
