@@ -81,7 +81,7 @@ async function main(): Promise<number> {
         device: key,
         publish: (update: { recordId: string; update: Uint8Array }) => hub.server.publish(update),
         directory: () => hub.directory(),
-        sequence: (o: { recordId: string }) => hub.sequence(o),
+        propose: (o) => hub.propose(o),
       }),
       submissions: new JsonLinesSubmissionStore({ dir: join(config.dataDir, 'public'), logger }),
       documents: new FileDocumentStore({ dir: join(config.dataDir, 'documents') }),

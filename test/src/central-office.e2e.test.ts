@@ -14,7 +14,9 @@ import { createId } from '@jiazheng/sync/domain';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { ensurePwaBuilt, launchChromium, pwaDir } from './support/browser';
-import { killAll, root, sleep, spawnPackage, stopProc, urlOf, type Proc } from './support/processes';
+import { startHubAndAppliance, type HubAndAppliance } from './support/hub-and-appliance';
+import { call } from './support/http';
+import { killAll, root, sleep } from './support/processes';
 
 const COUNTY = '330106';
 const HUB_TOKEN = `e2e-hub-${createId()}`;
@@ -29,21 +31,8 @@ const ORDERS = [
 ];
 
 let workDir = '';
-let hub: Proc | undefined;
-let appliance: Proc | undefined;
+let centre: HubAndAppliance | undefined;
 let browser: Browser | undefined;
-
-async function call<T>(options: { url: string; token: string; body?: unknown }): Promise<T> {
-  const response = await fetch(options.url, {
-    method: options.body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${options.url}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /** A citizen's order on the public website, as the form posts it; true once the hub took it (303). */
 async function orderOnline(hubUrl: string, order: (typeof ORDERS)[number]): Promise<boolean> {
@@ -68,53 +57,33 @@ beforeAll(async () => {
   ensurePwaBuilt();
   await mkdir(artifacts, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'jz-central-office-'));
-  hub = spawnPackage({
-    name: 'hub',
-    pkg: 'edge',
-    env: {
-      JZ_HUB_PORT: '0',
-      JZ_HUB_DATA_DIR: join(workDir, 'hub'),
-      JZ_HUB_ADMIN_TOKEN: HUB_TOKEN,
-      JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD,
-      JZ_HUB_PWA_DIR: pwaDir,
-    },
+  centre = await startHubAndAppliance({
+    workDir,
+    county: COUNTY,
+    hubToken: HUB_TOKEN,
+    hubEnv: { JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD, JZ_HUB_PWA_DIR: pwaDir },
   });
-  const hubUrl = await urlOf(hub);
-  appliance = spawnPackage({
-    name: 'appliance',
-    pkg: 'appliance',
-    env: {
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      COUNTY,
-      DATA_DIR: join(workDir, 'appliance'),
-      HUB_URL: hubUrl,
-      HUB_ADMIN_TOKEN: HUB_TOKEN,
-      HUB_RECONNECT_MAX_MS: '1000',
-    },
-  });
-  await urlOf(appliance);
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const proc of [appliance, hub]) if (proc !== undefined) await stopProc(proc);
+  await centre?.stop();
   killAll();
   if (workDir !== '') await rm(workDir, { recursive: true, force: true });
 }, 60_000);
 
 test('an analyst at the hub sees the web orders, drills down to the county and exports the table', async () => {
-  const hubUrl = await urlOf(hub!);
+  const { hubUrl } = centre!;
   const browserErrors: string[] = [];
   onTestFailed(() => {
-    for (const proc of [hub, appliance])
+    for (const proc of [centre!.hub, centre!.appliance()])
       console.error(`---- ${proc?.name} ----\n${proc?.output().slice(-8000) ?? ''}`);
     console.error(`---- browser ----\n${browserErrors.join('\n')}`);
   });
 
   // The hub's banner names its console; the shell there is the PWA's, rewritten for /console/.
-  expect(hub!.output()).toContain(`${hubUrl}/console/`);
+  expect(centre!.hub.output()).toContain(`${hubUrl}/console/`);
   const shell = await (await fetch(`${hubUrl}/console/`)).text();
   expect(shell).toContain('base: "/console"');
 
@@ -256,7 +225,7 @@ test('an analyst at the hub sees the web orders, drills down to the county and e
 }, 300_000);
 
 test('the administrator at the hub sees the appliances and the accounts, and makes an account', async () => {
-  const hubUrl = await urlOf(hub!);
+  const { hubUrl } = centre!;
   const browserErrors: string[] = [];
   onTestFailed(() => console.error(`---- browser ----\n${browserErrors.join('\n')}`));
   const context = await browser!.newContext({ viewport: { width: 1366, height: 900 } });

@@ -2,10 +2,13 @@
  * A call becomes an order, end to end, and survives an outage. Real processes: the hub, a county
  * appliance (switch simulator, the built PWA) enrolled at it; real Chromium. A citizen calls; the screen
  * pop shows their history; the call-taker records the demand and dispatches it to the enterprise the
- * ranking puts first; the order reaches the hub. Then the browser goes offline and the appliance stops:
- * the call-taker keeps recording and dispatching from IndexedDB, a supervisor's cancel races a dispatch,
- * and when everything is back nothing is lost, the pending changes sync and the refused dispatch shows in
- * the conflicts view. Then the first order is served to the end from the console: the enterprise's
+ * ranking puts first; the order reaches the hub. Then the WAN between the appliance and the hub is cut
+ * (the appliance reaches the hub through a TCP proxy), the browser goes offline and the appliance stops:
+ * the call-taker keeps recording and dispatching from IndexedDB, a supervisor's cancel races a dispatch;
+ * the appliance and the browser come back while the WAN is still down, and the county decides everything
+ * without the hub (its health report names the hub as unreachable); the refused dispatch shows in the
+ * conflicts view. When the WAN is back nothing is lost: the county's orders at the hub have the same bytes
+ * as at the appliance. Then the first order is served to the end from the console: the enterprise's
  * acceptance, its trained worker named, service started and done with its fee, the citizen dialled back
  * through the appliance and the visit scored 5 with the keyboard, which closes the order; the supervisor
  * looks at the wall board on a tablet; and the central office sees the county's figures on its dashboard
@@ -13,7 +16,6 @@
  * each step go to `test/artifacts/`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createId, searchCatalogue } from '@jiazheng/sync/domain';
@@ -30,7 +32,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { ensurePwaBuilt, launchChromium, logIn, pwaDir } from './support/browser';
-import { killAll, root, spawnPackage, stopProc, urlOf, type Proc } from './support/processes';
+import { startHubAndAppliance, type HubAndAppliance } from './support/hub-and-appliance';
+import { call, sessionToken } from './support/http';
+import { killAll, root } from './support/processes';
 import { seedActiveEnterprise } from './support/registry-seed';
 
 const COUNTY = '330106';
@@ -59,41 +63,9 @@ const scenario = {
 };
 
 let workDir = '';
-let hub: Proc | undefined;
-let appliance: Proc | undefined;
-let applianceEnv: Record<string, string> = {};
+let centre: HubAndAppliance | undefined;
 let browser: Browser | undefined;
 const connectors: WebSocketConnector[] = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-async function call<T>(options: { url: string; token: string; body?: unknown }): Promise<T> {
-  const response = await fetch(options.url, {
-    method: options.body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${options.url}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-async function sessionToken(url: string, user: { username: string; password: string }): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user.username, password: user.password }),
-  });
-  if (!response.ok) throw new Error(`login ${user.username}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
 
 /** A device played by the test with the sync library: a memory store kept in sync over a WebSocket. */
 function syncedDevice(options: { device: SigningDevice; socketUrl: string }): {
@@ -130,6 +102,28 @@ async function orderIds(base: string, token: string): Promise<string[]> {
   return Object.keys(digests.records).sort();
 }
 
+/** Whether the appliance holds a link to the hub, and whether its health report names that as a problem. */
+async function hubLink(base: string): Promise<{ connected: boolean; problem: boolean }> {
+  const health = (await (await fetch(`${base}/healthz`)).json()) as {
+    hub: { connected: boolean };
+    problems: string[];
+  };
+  return {
+    connected: health.hub.connected,
+    problem: health.problems.some((p) => p.includes('hub not connected')),
+  };
+}
+
+/** The county's orders are the same records, with the same bytes, at the appliance and at the hub. */
+async function ordersConverged(applianceUrl: string, hubUrl: string): Promise<boolean> {
+  const prefix = encodeURIComponent(`order:${COUNTY}:`);
+  const [atAppliance, atHub] = await Promise.all([
+    call<RecordDigests>({ url: `${applianceUrl}/api/sync/digest?prefix=${prefix}`, token: APPLIANCE_TOKEN }),
+    call<RecordDigests>({ url: `${hubUrl}/api/sync/digest?prefix=${prefix}`, token: HUB_TOKEN }),
+  ]);
+  return JSON.stringify(atAppliance.records) === JSON.stringify(atHub.records);
+}
+
 const report = (base: string, token: string, recordId: string) =>
   call<RecordReport>({ url: `${base}/api/records/${encodeURIComponent(recordId)}`, token });
 
@@ -155,49 +149,34 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'jz-pwa-orders-'));
   const scenarioPath = join(workDir, 'scenario.json');
   await writeFile(scenarioPath, JSON.stringify(scenario));
-  hub = spawnPackage({
-    name: 'hub',
-    pkg: 'edge',
-    env: {
-      JZ_HUB_PORT: '0',
-      JZ_HUB_DATA_DIR: join(workDir, 'hub'),
-      JZ_HUB_ADMIN_TOKEN: HUB_TOKEN,
-      JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD,
+  centre = await startHubAndAppliance({
+    workDir,
+    county: COUNTY,
+    hubToken: HUB_TOKEN,
+    hubEnv: { JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD },
+    applianceEnv: {
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ADMIN_TOKEN: APPLIANCE_TOKEN,
+      SIMULATOR_SCENARIO: scenarioPath,
+      PWA_DIR: pwaDir,
     },
   });
-  const hubUrl = await urlOf(hub);
-  // A fixed port: the browser's origin (and its IndexedDB) must be the same after the restart.
-  applianceEnv = {
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(await freePort()),
-    COUNTY,
-    DATA_DIR: join(workDir, 'appliance'),
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    ADMIN_TOKEN: APPLIANCE_TOKEN,
-    SIMULATOR_SCENARIO: scenarioPath,
-    PWA_DIR: pwaDir,
-    HUB_URL: hubUrl,
-    HUB_ADMIN_TOKEN: HUB_TOKEN,
-    HUB_RECONNECT_MAX_MS: '1000',
-  };
-  appliance = spawnPackage({ name: 'appliance', pkg: 'appliance', env: applianceEnv });
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   for (const connector of connectors) await connector.stop();
   await browser?.close();
-  for (const proc of [appliance, hub]) if (proc !== undefined) await stopProc(proc);
+  await centre?.stop();
   killAll();
   if (workDir !== '') await rm(workDir, { recursive: true, force: true });
 }, 60_000);
 
 test('a call becomes a dispatched order that reaches the hub, and an outage loses nothing', async () => {
-  const hubUrl = await urlOf(hub!);
-  const url = await urlOf(appliance!);
+  const { hubUrl, applianceUrl: url, wan } = centre!;
   const browserErrors: string[] = [];
   onTestFailed(() => {
-    for (const proc of [hub, appliance])
+    for (const proc of [centre!.hub, centre!.appliance()])
       console.error(`---- ${proc?.name} ----\n${proc?.output().slice(-8000) ?? ''}`);
     console.error(`---- browser ----\n${browserErrors.join('\n')}`);
   });
@@ -324,7 +303,15 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
     .poll(() => statusAt(url, APPLIANCE_TOKEN, orderB!), { timeout: 20_000 })
     .toBe('awaiting_dispatch');
 
-  // ── The outage. The browser loses the network; meanwhile a supervisor cancels order B at the appliance.
+  // ── The outage. First the WAN between the county and the hub goes down: the appliance says so.
+  wan.cut();
+  await expect
+    .poll(() => hubLink(url), { timeout: 20_000, interval: 250 })
+    .toEqual({
+      connected: false,
+      problem: true,
+    });
+  // Then the browser loses the network; meanwhile a supervisor cancels order B at the appliance.
   await context.setOffline(true);
   const supervisorToken = await sessionToken(url, SUPERVISOR);
   const supervisorKeys = await newKeys('pwa-lead');
@@ -351,8 +338,10 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   });
   lead.client.notifyLocalChange({ recordId: orderB! });
   await expect.poll(() => statusAt(url, APPLIANCE_TOKEN, orderB!), { timeout: 20_000 }).toBe('cancelled');
+  // The county decided it alone: the hub, cut off, still has order B waiting.
+  expect(await statusAt(hubUrl, HUB_TOKEN, orderB!)).toBe('awaiting_dispatch');
   // And the appliance goes down too.
-  await stopProc(appliance!);
+  await centre!.stopAppliance();
 
   // Offline, even after a reload (the shell comes from the service worker, the data from IndexedDB), the
   // call-taker records a new demand and dispatches it, and dispatches order B, which this browser still
@@ -380,9 +369,8 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   await expect.poll(() => page.getByTestId('sync-pending').textContent()).toBe('待同步 4 项');
   await shot(page, '5-offline-pending');
 
-  // ── Everything comes back: the appliance (same data, same port) and the browser's network.
-  appliance = spawnPackage({ name: 'appliance (restarted)', pkg: 'appliance', env: applianceEnv });
-  await urlOf(appliance);
+  // ── The appliance (same data, same port) and the browser's network come back; the WAN is still down.
+  await centre!.restartAppliance();
   await context.setOffline(false);
   await expect
     .poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 60_000, interval: 250 })
@@ -397,10 +385,25 @@ test('a call becomes a dispatched order that reaches the hub, and an outage lose
   expect(await conflicts.first().textContent()).toContain('cancelled');
   await shot(page, '6-conflict', 'console-conflict');
 
-  // Nothing lost: the offline order reached the hub dispatched; order B stays cancelled everywhere.
+  // The county kept working without the hub: the offline order is decided and dispatched at the
+  // appliance, while the hub has never seen it and the appliance still reports the hub unreachable.
   const ids = await orderIds(url, APPLIANCE_TOKEN);
   expect(ids).toHaveLength(3);
   const orderC = ids.find((id) => id !== orderA && id !== orderB)!;
+  expect(await statusAt(url, APPLIANCE_TOKEN, orderC)).toBe('dispatched');
+  expect(await orderIds(hubUrl, HUB_TOKEN)).toEqual([orderA!, orderB!].sort());
+  expect(await hubLink(url)).toEqual({ connected: false, problem: true });
+
+  // ── The WAN comes back. Nothing lost: the county's orders at the hub are byte for byte the appliance's,
+  // the offline order dispatched there, order B cancelled everywhere.
+  wan.restore();
+  await expect
+    .poll(() => hubLink(url), { timeout: 30_000, interval: 250 })
+    .toEqual({
+      connected: true,
+      problem: false,
+    });
+  await expect.poll(async () => ordersConverged(url, hubUrl), { timeout: 60_000, interval: 500 }).toBe(true);
   await expect
     .poll(() => statusAt(hubUrl, HUB_TOKEN, orderC), { timeout: 60_000, interval: 250 })
     .toBe('dispatched');

@@ -65,7 +65,7 @@ beforeAll(async () => {
     device: hubKey,
     publish: (update) => hub.server.publish(update),
     directory: () => hub.directory(),
-    sequence: (o) => hub.sequence(o),
+    propose: (o) => hub.propose(o),
   });
   app = createHubHttpApp({
     hub,

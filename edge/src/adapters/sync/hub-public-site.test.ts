@@ -35,7 +35,7 @@ async function startWorld() {
       return hub.server.publish(update);
     },
     directory: () => hub.directory(),
-    sequence: (o) => hub.sequence(o),
+    propose: (o) => hub.propose(o),
     now: () => now,
   });
   return { store, hub, hubKey, site, published, advance: (ms: number) => (now += ms) };

@@ -1,8 +1,6 @@
 import {
   checkEnterpriseDispatchable,
   createId,
-  DomainError,
-  DomainErrorCode,
   formatRecordId,
   type DirectoryState,
   type EnterpriseState,
@@ -20,7 +18,7 @@ import type {
   PublicSiteSource,
   WebOrderRequest,
 } from '../../ports/public-site-source';
-import { HUB_USER_ID, isDomainCode } from './hub-sync';
+import { HUB_USER_ID, type HubSync } from './hub-sync';
 
 const PAGE_SIZE = 500;
 /**
@@ -38,7 +36,7 @@ export class HubPublicSite implements PublicSiteSource {
   readonly #device: SigningDevice;
   readonly #publish: (options: { recordId: string; update: Uint8Array }) => Promise<unknown>;
   readonly #directory: () => Promise<DirectoryState | null>;
-  readonly #sequence: (options: { recordId: string }) => Promise<void>;
+  readonly #propose: HubSync['propose'];
   readonly #now: () => number;
   #enterprises: { at: number; value: Promise<PublicEnterprise[]> } | null = null;
   #counties: { at: number; value: Promise<string[]> } | null = null;
@@ -49,15 +47,15 @@ export class HubPublicSite implements PublicSiteSource {
     /** Stores and relays an update (the hub's SyncServer.publish), so a connected appliance gets it now. */
     publish: (options: { recordId: string; update: Uint8Array }) => Promise<unknown>;
     directory: () => Promise<DirectoryState | null>;
-    /** Decides a hub-homed record's proposals (HubSync.sequence): applications are decided at once. */
-    sequence: (options: { recordId: string }) => Promise<void>;
+    /** Signs, publishes and decides on a hub-homed record (HubSync.propose): applications are decided at once. */
+    propose: HubSync['propose'];
     now?: () => number;
   }) {
     this.#store = options.store;
     this.#device = options.device;
     this.#publish = options.publish;
     this.#directory = options.directory;
-    this.#sequence = options.sequence;
+    this.#propose = options.propose;
     this.#now = options.now ?? Date.now;
   }
 
@@ -123,51 +121,26 @@ export class HubPublicSite implements PublicSiteSource {
   }
 
   async receiveApplication(options: EnterpriseApplicationRequest): Promise<{ recordId: string }> {
-    const at = this.#now();
-    const recordId = formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId({ now: at }) });
-    const doc = loadRecordDoc({ recordId, update: null });
-    let proposalId: string;
-    try {
-      const proposed = await proposeCommand({
-        doc,
-        recordId,
-        device: this.#device,
-        actor: { userId: HUB_USER_ID, role: 'system' },
-        type: 'apply',
-        payload: {
-          enterpriseId: recordId,
-          kind: options.kind,
-          name: options.name,
-          licenceNumber: options.licenceNumber,
-          contactName: options.contactName,
-          contactPhone: options.contactPhone,
-          items: [...options.items],
-          counties: [...options.counties],
-          documents: options.documents.map((d) => ({ name: d.name, sha256: d.sha256 })),
+    const recordId = formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId({ now: this.#now() }) });
+    await this.#propose({
+      recordId,
+      commands: [
+        {
+          type: 'apply',
+          payload: {
+            enterpriseId: recordId,
+            kind: options.kind,
+            name: options.name,
+            licenceNumber: options.licenceNumber,
+            contactName: options.contactName,
+            contactPhone: options.contactPhone,
+            items: [...options.items],
+            counties: [...options.counties],
+            documents: options.documents.map((d) => ({ name: d.name, sha256: d.sha256 })),
+          },
         },
-        at,
-      });
-      proposalId = proposed.proposalId;
-      await this.#publish({ recordId, update: proposed.update });
-    } finally {
-      doc.destroy();
-    }
-    await this.#sequence({ recordId });
-    const stored = await this.#store.readRecord({ recordId });
-    const after = loadRecordDoc({ recordId, update: stored?.update ?? null });
-    try {
-      const entry = readRecordSnapshot({ doc: after, recordId }).decided.get(proposalId);
-      if (entry?.outcome === 'rejected') {
-        throw new DomainError({
-          code: isDomainCode(entry.code) ? entry.code : DomainErrorCode.invalidInput,
-          field: entry.field,
-          message: entry.message,
-        });
-      }
-      if (entry?.outcome !== 'accepted') throw new Error(`the application ${recordId} was not decided`);
-    } finally {
-      after.destroy();
-    }
+      ],
+    });
     return { recordId };
   }
 

@@ -115,5 +115,65 @@ export function describeHubSync(options: {
       expect(Object.keys((await hub.digest({ prefix: 'directory:' })).records)).toEqual([directoryId]);
       await hub.stop();
     });
+
+    test('a staff account acts through the hub under its own name and key; its role is checked and its key kept', async () => {
+      const store = await options.openStore();
+      const hub = await startHub(store, await makeKey('hub-1'));
+      const recordId = 'enterprise:hub:01JZSTAFFACT0000000000000A';
+      await hub.propose({
+        recordId,
+        commands: [
+          {
+            type: 'apply',
+            payload: {
+              enterpriseId: recordId,
+              kind: 'volunteer',
+              name: '西湖志愿服务队',
+              licenceNumber: null,
+              contactName: '王芳',
+              contactPhone: '13800000000',
+              items: ['FAM-CLEANING'],
+              counties: ['330106'],
+              documents: [],
+            },
+          },
+        ],
+      });
+      const officer = {
+        username: 'li.na',
+        name: '李娜',
+        role: 'registry_officer',
+        countyCode: null,
+      } as const;
+      await hub.propose({ recordId, staff: officer, commands: [{ type: 'startReview', payload: {} }] });
+      const taker = { username: 'ct9', name: '坐席', role: 'call_taker', countyCode: '330106' } as const;
+      await expect(
+        hub.propose({ recordId, staff: taker, commands: [{ type: 'reject', payload: { reasons: ['x'] } }] }),
+      ).rejects.toMatchObject({ code: 'forbidden' });
+      const report = await hub.report({ recordId });
+      expect(report?.proposals.map((p) => [p.type, p.userId, p.decision])).toEqual([
+        ['apply', 'hub', 'accepted'],
+        ['startReview', 'hub:li.na', 'accepted'],
+        ['reject', 'hub:ct9', 'rejected'],
+      ]);
+      const directory = await hub.directory();
+      const devices = Object.values(directory?.devices ?? {}).filter((d) => d.userId === 'hub:li.na');
+      expect(devices).toHaveLength(1);
+      await hub.stop();
+
+      // Another hub process on the same store signs with the same kept key: no second device.
+      const again = await startHub(store, await makeKey('hub-1'));
+      await again.propose({
+        recordId,
+        staff: officer,
+        commands: [{ type: 'reject', payload: { reasons: ['营业执照照片不清晰'] } }],
+      });
+      const after = await again.directory();
+      expect(Object.values(after?.devices ?? {}).filter((d) => d.userId === 'hub:li.na')).toEqual(devices);
+      await expect(again.propose({ recordId: 'order:330106:01JZ', commands: [] })).rejects.toThrow(
+        /not the home/,
+      );
+      await again.stop();
+    });
   });
 }

@@ -5,13 +5,20 @@ import {
   formatRecordId,
   formatRegionName,
   type DirectoryState,
+  type Role,
 } from '@jiazheng/sync/domain';
 import {
+  exportPrivateKey,
+  exportPublicKey,
+  generateDeviceKeys,
+  importPrivateKey,
   loadRecordDoc,
   proposeCommand,
   readRecordSnapshot,
+  type SigningDevice,
   type TrustedSigner,
 } from '@jiazheng/sync/records';
+import { z } from 'zod';
 import type { SyncServer } from '@jiazheng/sync/relay';
 import {
   authenticateDevicePeer,
@@ -38,7 +45,21 @@ const DIRECTORY_META_KEY = 'hub:directoryId';
 /** What the hub is home of: the directory and the registry. Counties' orders are homed at their appliances. */
 const HOME_PREFIXES = ['directory:', 'enterprise:', 'worker:', 'inspection:'] as const;
 
-type DirectoryCommand = { type: string; payload: unknown };
+/** One command to sign at the hub; its record kind's schema checks the payload when it is decided. */
+export type HubCommand = { type: string; payload: unknown };
+
+/** A hub staff account acting through the hub: its directory user is `hub:<username>`. */
+export type StaffActor = { username: string; name: string; role: Role; countyCode: string | null };
+
+export function staffUserId(options: { username: string }): string {
+  return `hub:${options.username}`;
+}
+
+const staffKeySchema = z.object({
+  deviceId: z.string().min(1).max(64),
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{87}$/),
+  privateJwk: z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), d: z.string() }),
+});
 
 /**
  * The hub as a sync replica: the relay every appliance and central PWA connects to, and the home of the
@@ -57,6 +78,7 @@ export class HubSync implements Service, HubOperations {
   readonly #now: () => number;
   #home: HomeService | null = null;
   #directoryId: string | null = null;
+  readonly #staffKeys = new Map<string, DeviceKey>();
 
   constructor(options: { store: RecordStore; device: DeviceKey; logger: Logger; now?: () => number }) {
     this.#store = options.store;
@@ -200,7 +222,7 @@ export class HubSync implements Service, HubOperations {
 
   async #bootstrapDirectory(): Promise<void> {
     const directory = await this.#requireHome().directory();
-    const commands: DirectoryCommand[] = [];
+    const commands: HubCommand[] = [];
     if (directory === null) {
       commands.push({ type: 'createDirectory', payload: { directoryId: this.#directoryId } });
     }
@@ -240,7 +262,7 @@ export class HubSync implements Service, HubOperations {
     const existingUser = directory?.users[user.userId];
     const existingDevice = directory?.devices[device.deviceId];
     checkEnrolment({ directory, user, device });
-    const commands: DirectoryCommand[] = [];
+    const commands: HubCommand[] = [];
     if (!existingUser || existingUser.name !== user.name)
       commands.push({ type: 'registerUser', payload: user });
     if (!existingDevice) commands.push({ type: 'enrolDevice', payload: device });
@@ -253,28 +275,42 @@ export class HubSync implements Service, HubOperations {
     };
   }
 
-  /** Signs the commands as the hub, in order, publishes them, sequences, and throws if any was rejected. */
-  async #proposeAndDecide(options: { commands: readonly DirectoryCommand[] }): Promise<void> {
+  /**
+   * Signs the commands on a record the hub is home of, in order, publishes them (connected replicas get
+   * each proposal with its log entry), decides them, and throws the first refusal as a DomainError naming
+   * its field. Signed by the hub's own system user, or by a staff account acting through the hub (see
+   * #staffSigner). Returns the proposal ids, in the order of the commands.
+   */
+  async propose(options: {
+    recordId: string;
+    commands: readonly HubCommand[];
+    staff?: StaffActor;
+  }): Promise<{ proposalIds: string[] }> {
+    const { recordId } = options;
+    if (!HOME_PREFIXES.some((prefix) => recordId.startsWith(prefix))) {
+      throw new Error(`HubSync.propose: the hub is not the home of ${recordId}`);
+    }
     const home = this.#requireHome();
-    const recordId = this.#directoryId ?? '';
+    const signer = options.staff
+      ? await this.#staffSigner(options.staff)
+      : { device: this.#device, actor: { userId: HUB_USER_ID, role: 'system' } };
     const record = await this.#store.readRecord({ recordId });
     // One document for the batch, so its proposals land in the order given.
     const doc = loadRecordDoc({ recordId, update: record?.update ?? null });
-    const ids: string[] = [];
+    const proposalIds: string[] = [];
     try {
       let at = this.#now();
       for (const command of options.commands) {
         const { proposalId, update } = await proposeCommand({
           doc,
           recordId,
-          device: this.#device,
-          actor: { userId: HUB_USER_ID, role: 'system' },
+          device: signer.device,
+          actor: signer.actor,
           type: command.type,
           payload: command.payload,
           at: at++,
         });
-        ids.push(proposalId);
-        // Published, not just stored: connected replicas get the proposal with its log entry.
+        proposalIds.push(proposalId);
         await this.server.publish({ recordId, update });
       }
     } finally {
@@ -285,7 +321,7 @@ export class HubSync implements Service, HubOperations {
     const after = loadRecordDoc({ recordId, update: stored?.update ?? null });
     try {
       const { decided } = readRecordSnapshot({ doc: after, recordId });
-      for (const id of ids) {
+      for (const id of proposalIds) {
         const entry = decided.get(id);
         if (entry?.outcome === 'accepted') continue;
         const code = entry?.outcome === 'rejected' && isDomainCode(entry.code) ? entry.code : 'conflict';
@@ -298,6 +334,59 @@ export class HubSync implements Service, HubOperations {
     } finally {
       after.destroy();
     }
+    return { proposalIds };
+  }
+
+  /** Directory changes are the hub's own acts. */
+  async #proposeAndDecide(options: { commands: readonly HubCommand[] }): Promise<void> {
+    await this.propose({ recordId: this.#directoryId ?? '', commands: options.commands });
+  }
+
+  /**
+   * The key a staff account signs with when it acts through the hub's HTTP API (a registry officer's
+   * review, an inspector's ruling). The account's browser does not sync with the hub, so the hub keeps one
+   * key per account, in the record store's meta so every hub process on one database signs alike, and
+   * enrols it in the directory as that account's own user and device: the log then names the officer, not
+   * the hub, and disabling the user in the directory stops the key. Made at the account's first act.
+   */
+  async #staffSigner(
+    staff: StaffActor,
+  ): Promise<{ device: SigningDevice; actor: { userId: string; role: string } }> {
+    const userId = staffUserId({ username: staff.username });
+    const cached = this.#staffKeys.get(userId);
+    const metaKey = `hub:staffKey:${userId}`;
+    let key = cached;
+    if (!key) {
+      const text = await this.#store.getMeta({ key: metaKey });
+      if (text !== null) {
+        const kept = staffKeySchema.parse(JSON.parse(text));
+        key = {
+          deviceId: kept.deviceId,
+          publicKey: kept.publicKey,
+          privateKey: await importPrivateKey({ jwk: kept.privateJwk }),
+        };
+      } else {
+        const pair = await generateDeviceKeys({ extractable: true });
+        const made = {
+          deviceId: `hub-staff:${createId()}`,
+          publicKey: await exportPublicKey({ key: pair.publicKey }),
+          privateJwk: await exportPrivateKey({ key: pair.privateKey }),
+        };
+        await this.#store.setMeta({ key: metaKey, value: JSON.stringify(made) });
+        key = {
+          deviceId: made.deviceId,
+          publicKey: made.publicKey,
+          privateKey: await importPrivateKey({ jwk: made.privateJwk }),
+        };
+      }
+      this.#staffKeys.set(userId, key);
+    }
+    // Checked at every act, so a role or scope changed since, or a disabled user, is refused by name.
+    await this.#enrol({
+      user: { userId, name: staff.name, role: staff.role, countyCode: staff.countyCode },
+      device: { deviceId: key.deviceId, kind: 'hub', publicKey: key.publicKey, userId },
+    });
+    return { device: key, actor: { userId, role: staff.role } };
   }
 
   #requireHome(): HomeService {
