@@ -23,6 +23,7 @@ import { importAccountsFile } from './adapters/files/import-accounts-file';
 import { DrizzleAccountStore } from './adapters/storage/drizzle-account-store';
 import { HubApplianceOversight } from './adapters/sync/appliance-oversight';
 import { HubAccountService } from './services/hub-account-service';
+import { LeaderServices } from './services/leader-services';
 import { ReportMailService } from './services/report-mail-service';
 import { NodemailerMailSender } from './adapters/mail/nodemailer-mail-sender';
 import { JsonFileReportMailLog } from './adapters/files/json-file-report-mail-log';
@@ -66,13 +67,40 @@ async function main(): Promise<number> {
       config.adminToken === undefined
         ? await loadOrCreateAdminToken({ path: join(config.dataDir, 'admin-token') })
         : { token: config.adminToken, created: false };
-    const { store, db, description, close } = await openHubRecordStore(config);
+    const { store, db, description, leaderLock, close } = await openHubRecordStore(config);
     services.push({ start: () => Promise.resolve(), stop: close });
-    // Every county's orders sync through the hub: projected into the same database for the statistics.
-    const projections = new ProjectionService({ projector: new Projector({ db, store }), logger });
-    services.push(projections);
-    // After the projection's tables exist: the report's rollups, kept by triggers on `orders`.
-    services.push(new OrderRollupsService({ db }));
+    const reports = new RollupOrderReportSource({ db });
+    // Work that must run in one hub process only, whichever holds the leader lock (always this one on PGlite).
+    const led: Service[] = [
+      // Every county's orders sync through the hub: projected into the same database for the statistics.
+      new ProjectionService({ projector: new Projector({ db, store }), logger }),
+      // After the projection's tables exist: the report's rollups, kept by triggers on `orders`.
+      new OrderRollupsService({ db }),
+    ];
+    const { smtpUrl, mailFrom, reportRecipients } = config;
+    if (smtpUrl !== undefined && mailFrom !== undefined && reportRecipients !== undefined) {
+      led.push(
+        new ReportMailService({
+          source: reports,
+          sender: new NodemailerMailSender({ url: smtpUrl }),
+          log: new JsonFileReportMailLog({ path: join(config.dataDir, 'report-mail.json') }),
+          renderXlsx: renderReportXlsx,
+          schedule: config.reportSchedule,
+          level: config.reportLevel,
+          from: mailFrom,
+          to: reportRecipients,
+          centreName: CENTRE_NAME,
+          logger,
+        }),
+      );
+    }
+    const leader = new LeaderServices({
+      lock: leaderLock,
+      services: led,
+      logger,
+      name: 'the projections, rollups and mailed report',
+    });
+    services.push(leader);
 
     const hub = new HubSync({ store, device: key, logger });
     const site = {
@@ -109,7 +137,6 @@ async function main(): Promise<number> {
     const appliances = new HubApplianceOversight({ hub, store });
     // The PWA for the central office, as the appliances serve it: JZ_HUB_PWA_DIR, else the repository's build.
     const consoleDir = await findConsoleDir({ configured: process.env.JZ_HUB_PWA_DIR });
-    const reports = new RollupOrderReportSource({ db });
     const http = new HttpService({
       app: createHubHttpApp({
         hub,
@@ -132,23 +159,6 @@ async function main(): Promise<number> {
     });
     // Accounts after the hub: nothing of theirs depends on it, but a failed bootstrap should stop the start.
     services.push(hub, accounts, http, webSocket);
-    const { smtpUrl, mailFrom, reportRecipients } = config;
-    if (smtpUrl !== undefined && mailFrom !== undefined && reportRecipients !== undefined) {
-      services.push(
-        new ReportMailService({
-          source: reports,
-          sender: new NodemailerMailSender({ url: smtpUrl }),
-          log: new JsonFileReportMailLog({ path: join(config.dataDir, 'report-mail.json') }),
-          renderXlsx: renderReportXlsx,
-          schedule: config.reportSchedule,
-          level: config.reportLevel,
-          from: mailFrom,
-          to: reportRecipients,
-          centreName: CENTRE_NAME,
-          logger,
-        }),
-      );
-    }
     for (const service of services) await service.start();
 
     const adminLine =
@@ -168,6 +178,7 @@ async function main(): Promise<number> {
       `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
       `  名录 / directory: ${directoryId}`,
       `  存储 / store: ${description}`,
+      `  统计投影 / projections: ${leader.leading ? 'this process (leader)' : 'another hub process leads; standing by'}`,
       `  数据目录 / data directory: ${resolve(config.dataDir)}`,
       adminLine,
       reportRecipientsLine(config),

@@ -6,6 +6,9 @@ import { PostgresRecordStore } from '@jiazheng/sync/storage/postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { LeaderLock } from '../../ports/leader-lock';
+import { SoleLeaderLock } from '../../services/leader-services';
+import { PgAdvisoryLeaderLock } from './pg-advisory-leader-lock';
 
 /**
  * The hub's record store: PostgreSQL when a database URL is configured (a hub that outgrew one box),
@@ -20,6 +23,8 @@ export async function openHubRecordStore(options: {
   store: RecordStore;
   db: ProjectionDatabase;
   description: string;
+  /** PostgreSQL: an advisory lock among the hub processes on it; PGlite: this process, the only one. */
+  leaderLock: LeaderLock;
   close: () => Promise<void>;
 }> {
   if (options.databaseUrl !== undefined) {
@@ -30,6 +35,7 @@ export async function openHubRecordStore(options: {
         store,
         db: drizzlePostgres({ client: pool }),
         description: `PostgreSQL ${redact(options.databaseUrl)}`,
+        leaderLock: new PgAdvisoryLeaderLock({ pool }),
         close: async () => {
           await store.close();
           await pool.end();
@@ -48,6 +54,7 @@ export async function openHubRecordStore(options: {
       store,
       db: drizzlePglite({ client: pglite }),
       description: `PGlite ${dir}`,
+      leaderLock: new SoleLeaderLock(),
       close: async () => {
         await store.close();
         await pglite.close();
