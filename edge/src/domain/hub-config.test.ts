@@ -86,6 +86,19 @@ test('DATABASE_URL switches to PostgreSQL too; JZ_HUB_DATABASE_URL wins when bot
   expect(error.message).not.toContain('pw');
 });
 
+test('JZ_HUB_REDIS_URL joins several hub processes, and only with PostgreSQL', () => {
+  const db = 'postgres://a@db/x';
+  expect(
+    parseHubConfig({ env: { DATABASE_URL: db, JZ_HUB_REDIS_URL: 'redis://:pw@cache:6379' } }).redisUrl,
+  ).toBe('redis://:pw@cache:6379');
+  const alone = configError({ JZ_HUB_REDIS_URL: 'redis://cache:6379' });
+  expect(alone.field).toBe('JZ_HUB_REDIS_URL');
+  expect(alone.message).toMatch(/JZ_HUB_DATABASE_URL/);
+  const bad = configError({ DATABASE_URL: db, JZ_HUB_REDIS_URL: 'http://user:pw@cache' });
+  expect(bad.field).toBe('JZ_HUB_REDIS_URL');
+  expect(bad.message).not.toContain('pw');
+});
+
 test('JZ_HUB_TRUSTED_PROXIES lists IP addresses', () => {
   expect(parseHubConfig({ env: { JZ_HUB_TRUSTED_PROXIES: ' 127.0.0.1, ::1 ,' } }).trustedProxies).toEqual([
     '127.0.0.1',

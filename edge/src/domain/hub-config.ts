@@ -10,6 +10,7 @@ export const HubEnv = {
   port: 'JZ_HUB_PORT',
   dataDir: 'JZ_HUB_DATA_DIR',
   databaseUrl: 'JZ_HUB_DATABASE_URL',
+  redisUrl: 'JZ_HUB_REDIS_URL',
   adminToken: 'JZ_HUB_ADMIN_TOKEN',
   trustedProxies: 'JZ_HUB_TRUSTED_PROXIES',
   bootstrapAdminPassword: 'JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD',
@@ -64,6 +65,12 @@ const databaseUrlSchema = z
   .trim()
   .max(2048, 'must be at most 2048 characters')
   .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+
+const redisUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL');
 
 /** Printable ASCII without spaces: it travels in an Authorization header and in shell scripts. */
 export const adminTokenSchema = z
@@ -134,6 +141,8 @@ export const hubConfigSchema = z
     dataDir: dataDirSchema.default(DEFAULT_HUB_DATA_DIR),
     /** Unset: the records live in embedded PGlite under the data directory. */
     databaseUrl: databaseUrlSchema.optional(),
+    /** Several hub processes on one PostgreSQL: Redis carries each one's changes to the others' peers. */
+    redisUrl: redisUrlSchema.optional(),
     /** Unset: the hub makes one at first start and keeps it in the data directory. */
     adminToken: adminTokenSchema.optional(),
     /** Unset: X-Forwarded-For is ignored (the website's form limits key on the socket's peer). */
@@ -149,6 +158,12 @@ export const hubConfigSchema = z
     reportLevel: reportLevelSchema.default('province'),
   })
   .superRefine((config, ctx) => {
+    if (config.redisUrl !== undefined && config.databaseUrl === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redisUrl'],
+        message: `is for several hub processes on one PostgreSQL: set ${HubEnv.databaseUrl} too (PGlite belongs to one process)`,
+      });
     if (config.smtpUrl === undefined) {
       if (config.reportRecipients !== undefined)
         ctx.addIssue({
@@ -174,6 +189,7 @@ const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
   port: HubEnv.port,
   dataDir: HubEnv.dataDir,
   databaseUrl: HubEnv.databaseUrl,
+  redisUrl: HubEnv.redisUrl,
   adminToken: HubEnv.adminToken,
   trustedProxies: HubEnv.trustedProxies,
   bootstrapAdminPassword: HubEnv.bootstrapAdminPassword,
@@ -187,6 +203,7 @@ const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
 /** Variables whose value must never be echoed back in an error message. */
 const secretKeys: ReadonlySet<string> = new Set([
   'databaseUrl',
+  'redisUrl',
   'adminToken',
   'bootstrapAdminPassword',
   'smtpUrl',

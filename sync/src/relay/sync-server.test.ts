@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryRecordStore } from '../adapters/storage/memory-record-store';
 import { PROTOCOL_VERSION, encodeFrame, frameLimits, type Frame } from '../protocol/frames';
-import { CloseCode, SyncServer, changesBatchSize } from './sync-server';
+import { CloseCode, RELAYED_ORIGIN, SyncServer, changesBatchSize, type BroadcastEvent } from './sync-server';
 import {
   RawPeer,
   TestPolicy,
@@ -237,6 +237,38 @@ describe('SyncServer: writes', () => {
     await expect(server.publish({ recordId: 'nope', update: emptyUpdate })).rejects.toThrow(
       /not a record id/,
     );
+  });
+
+  it('relays a change another relay process stored to the readers here, without storing it or running afterWrite', async () => {
+    // Two relay processes on one store (a hub of several processes on one PostgreSQL).
+    const { store, policy, server: first } = await setup();
+    const second = new SyncServer<TestPeer>({ store, policy, serverId: 'hub-test-2' });
+    const heard: BroadcastEvent[] = [];
+    first.subscribe((event) => heard.push(event));
+    const fromSecond: BroadcastEvent[] = [];
+    second.subscribe((event) => fromSecond.push(event));
+    const reader = new RawPeer({ server: second, peer: county('330106') });
+    const outsider = new RawPeer({ server: second, peer: county('330108') });
+    await hello(reader);
+    await hello(outsider);
+    const writer = new RawPeer({ server: first, peer: county('330106') });
+    await hello(writer);
+    const update = changeOf(null, 'status', 'new');
+    await writer.send({ type: 'update', recordId: orderA, update });
+    await first.idle();
+    expect(reader.take()).toEqual([]);
+
+    const [event] = heard;
+    if (!event) throw new Error('the first relay broadcast nothing');
+    await second.relay({ ...event });
+    expect(reader.take()).toEqual([{ type: 'update', recordId: orderA, update }]);
+    expect(outsider.take()).toEqual([]);
+    expect(fromSecond.map((e) => [e.recordId, e.origin === RELAYED_ORIGIN, e.seq])).toEqual([
+      [orderA, true, event.seq],
+    ]);
+    expect(policy.afterWrites).toEqual([orderA]); // once, by the relay that stored it
+    expect((await store.readRecord({ recordId: orderA }))?.seq).toBe(event.seq);
+    await expect(second.relay({ ...event, recordId: 'nope' })).rejects.toThrow(/not a record id/);
   });
 
   it('does not list a record back to the peer whose write was its last change', async () => {

@@ -90,6 +90,9 @@ type ConnectionState<P extends Peer> = {
   held: Map<string, number>;
 };
 
+/** The `origin` of changes another relay process stored (see SyncServer.relay). */
+export const RELAYED_ORIGIN: object = Object.freeze({ relayed: true });
+
 const maxHeld = 10_000;
 /** Records whose read facts are cached; past it the cache starts over (facts are re-derived on demand). */
 const maxCachedFacts = 10_000;
@@ -352,6 +355,42 @@ export class SyncServer<P extends Peer = Peer> {
       });
     }
     return { seq: result.seq, changed: result.changed };
+  }
+
+  /**
+   * Sends a change that another relay process stored in the same store (a hub of several processes on one
+   * PostgreSQL, fanned out to this one) to the peers here that read its record. Nothing is stored and no
+   * afterWrite runs: the process that stored it did both. Listeners hear it with `origin` RELAYED_ORIGIN,
+   * so a fan-out does not send it back out. A record read by content is re-read: a peer the change made a
+   * reader gets the whole record, as with a change stored here.
+   */
+  async relay(options: {
+    recordId: string;
+    update: Uint8Array;
+    seq: number;
+    previousSeq: number | null;
+  }): Promise<void> {
+    const { recordId, update, seq, previousSeq } = options;
+    if (!recordIdSchema.safeParse(recordId).success) throw new Error(`relay: ${recordId} is not a record id`);
+    let contentFacts: BroadcastEvent['contentFacts'];
+    const reads = this.#policy.contentReads;
+    if (reads?.applies(recordId)) {
+      const cached = this.#facts.get(recordId);
+      // Facts before the change are known only if this process saw the version it was made on; otherwise
+      // every current reader is treated as new, which costs bytes but never withholds or leaks.
+      const before =
+        cached && cached.seq === previousSeq ? cached.facts : reads.facts({ recordId, update: null });
+      const after = await this.#store.readRecord({ recordId });
+      contentFacts = { before, after: this.#factsOf(recordId, after), record: after?.update ?? emptyUpdate };
+    }
+    this.#broadcast({
+      recordId,
+      update,
+      origin: RELAYED_ORIGIN,
+      seq,
+      previousSeq,
+      ...(contentFacts && { contentFacts }),
+    });
   }
 
   /** Listens to every stored change (y-websocket rooms do). Returns the unsubscribe function. */
