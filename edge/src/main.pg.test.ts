@@ -3,23 +3,18 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgresTestServer, type PostgresTestServer } from '@jiazheng/sync/test-support/postgres';
+import { usePostgresTestServer } from '@jiazheng/sync/test-support/postgres-hooks';
 import { hashPassword } from '@jiazheng/sync/node';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { contractAccount } from './ports/hub-account-store.contract';
 import { JsonFileAccountStore } from './adapters/files/json-file-account-store';
 
 // The hub as a process on PostgreSQL (DATABASE_URL): two hubs on one database share their staff.
 const edgeDir = fileURLToPath(new URL('..', import.meta.url));
-let server: PostgresTestServer | undefined;
+const postgres = usePostgresTestServer();
 const dirs: string[] = [];
 
-beforeAll(async () => {
-  server = await startPostgresTestServer();
-}, 60_000);
-
 afterAll(async () => {
-  await server?.stop();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 }, 30_000);
 
@@ -70,7 +65,6 @@ async function login(url: string, username: string, password: string): Promise<s
 }
 
 test('DATABASE_URL: the hub runs on PostgreSQL, imports accounts.json once, and a second hub shares its staff', async () => {
-  if (!server) throw new Error('the PostgreSQL test server did not start');
   const [dirA, dirB] = [
     await mkdtemp(join(tmpdir(), 'jz-hub-a-')),
     await mkdtemp(join(tmpdir(), 'jz-hub-b-')),
@@ -84,7 +78,7 @@ test('DATABASE_URL: the hub runs on PostgreSQL, imports accounts.json once, and 
   });
   await file.createAccount({ account: contractAccount('old-analyst', { role: 'central_office' }) });
 
-  const databaseUrl = server.connectionString;
+  const databaseUrl = postgres.server().connectionString;
   const a = await startHub({
     env: {
       JZ_HUB_DATA_DIR: dirA,

@@ -1,26 +1,13 @@
-import { startPostgresTestServer, type PostgresTestServer } from '@jiazheng/sync/test-support/postgres';
-import pg from 'pg';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { usePostgresTestServer } from '@jiazheng/sync/test-support/postgres-hooks';
+import type pg from 'pg';
+import { expect, test } from 'vitest';
 import { PgAdvisoryLeaderLock } from '../adapters/storage/pg-advisory-leader-lock';
 import { LeaderServices, SoleLeaderLock } from './leader-services';
 
-let server: PostgresTestServer | undefined;
-const pools: pg.Pool[] = [];
-
-beforeAll(async () => {
-  server = await startPostgresTestServer();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await server?.stop();
-}, 30_000);
+const postgres = usePostgresTestServer();
 
 function openPool(): pg.Pool {
-  if (!server) throw new Error('the PostgreSQL test server did not start');
-  const pool = new pg.Pool({ connectionString: server.connectionString, max: 3 });
-  pools.push(pool);
-  return pool;
+  return postgres.openPool({ max: 3 });
 }
 
 const quiet = { info: () => {}, error: () => {} };

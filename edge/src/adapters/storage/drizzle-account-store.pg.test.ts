@@ -1,28 +1,17 @@
-import { startPostgresTestServer, type PostgresTestServer } from '@jiazheng/sync/test-support/postgres';
+import type { PostgresTestServer } from '@jiazheng/sync/test-support/postgres';
+import { usePostgresTestServer } from '@jiazheng/sync/test-support/postgres-hooks';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { contractAccount, describeHubAccountStoreContract } from '../../ports/hub-account-store.contract';
 import { DrizzleAccountStore } from './drizzle-account-store';
 
 // A real PostgreSQL 15 for this file; without one installed every test fails with the line to install it.
-let server: PostgresTestServer | undefined;
-let pool: pg.Pool | undefined;
+const postgres = usePostgresTestServer();
 
 function connection(): { server: PostgresTestServer; pool: pg.Pool } {
-  if (!server || !pool) throw new Error('the PostgreSQL test server did not start');
-  return { server, pool };
+  return { server: postgres.server(), pool: postgres.pool() };
 }
-
-beforeAll(async () => {
-  server = await startPostgresTestServer();
-  pool = new pg.Pool({ connectionString: server.connectionString, max: 4 });
-}, 60_000);
-
-afterAll(async () => {
-  await pool?.end();
-  await server?.stop();
-}, 30_000);
 
 describeHubAccountStoreContract({
   name: 'PostgreSQL 15',

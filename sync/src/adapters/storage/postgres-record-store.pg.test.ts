@@ -1,29 +1,18 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, test } from 'vitest';
 import { describeRecordStoreContract } from '../../ports/record-store.contract';
 import { findMissingAcks, runKill9Writer, type Kill9Ack } from './kill9-harness';
 import { PostgresRecordStore } from './postgres-record-store';
+import { usePostgresTestServer } from './postgres-test-hooks';
 import { startPostgresTestServer, type PostgresTestServer } from './postgres-test-server';
 
-// A real PostgreSQL 15 started for this file. Without one installed, beforeAll fails every test with
-// the apt-get line to run: this suite never skips silently.
-let server: PostgresTestServer | undefined;
-let pool: pg.Pool | undefined;
+// A real PostgreSQL 15 started for this file. Without one installed, every test fails with the apt-get
+// line to run: this suite never skips silently.
+const postgres = usePostgresTestServer({ poolMax: 10 });
 
 function connection(): { server: PostgresTestServer; pool: pg.Pool } {
-  if (!server || !pool) throw new Error('the PostgreSQL test server did not start');
-  return { server, pool };
+  return { server: postgres.server(), pool: postgres.pool() };
 }
-
-beforeAll(async () => {
-  server = await startPostgresTestServer();
-  pool = new pg.Pool({ connectionString: server.connectionString, max: 10 });
-}, 60_000);
-
-afterAll(async () => {
-  await pool?.end();
-  await server?.stop();
-}, 30_000);
 
 describeRecordStoreContract({
   name: 'PostgreSQL 15',
