@@ -66,6 +66,9 @@ function referencedIds(doc: Y.Doc, recordId: string): { enterprises: Set<string>
   return { enterprises, workers };
 }
 
+/** Runs `task` holding a lock on the record that every process sharing the store respects. */
+export type ExclusiveRun = <T>(options: { recordId: string; task: () => Promise<T> }) => Promise<T>;
+
 /**
  * A replica's work as the home of its records: when a peer has written to one, decide its undecided
  * proposals and publish the log entries. The directory it checks signatures against is the directory
@@ -82,6 +85,7 @@ export class HomeService {
   readonly #keyCache = new Map<string, CryptoKey>();
   /** One sequencing at a time per record: two at once would decide the same proposal twice. */
   readonly #running = new Map<string, Promise<unknown>>();
+  readonly #exclusive: ExclusiveRun;
 
   constructor(options: {
     store: RecordStore;
@@ -90,6 +94,11 @@ export class HomeService {
     selfDeviceId: string;
     trusted?: readonly TrustedSigner[];
     registry?: RegistrySource;
+    /**
+     * For homes of several processes on one store (a hub on PostgreSQL): each sequencing round holds a
+     * per-record lock the other processes respect, as #running does within this one.
+     */
+    exclusive?: ExclusiveRun;
   }) {
     this.#store = options.store;
     this.#publish = options.publish;
@@ -97,6 +106,7 @@ export class HomeService {
     this.#selfDeviceId = options.selfDeviceId;
     this.#trusted = options.trusted ?? [];
     this.#registry = options.registry ?? createStoreRegistrySource({ store: options.store });
+    this.#exclusive = options.exclusive ?? (({ task }) => task());
   }
 
   async directory(): Promise<DirectoryState | null> {
@@ -118,7 +128,7 @@ export class HomeService {
     const previous = this.#running.get(recordId) ?? Promise.resolve();
     const next = previous.then(async () => {
       for (let round = 0; round < 100; round++) {
-        const result = await this.#sequenceOnce({ recordId });
+        const result = await this.#exclusive({ recordId, task: () => this.#sequenceOnce({ recordId }) });
         if (!result || result.decisions.length === 0) return;
       }
     });

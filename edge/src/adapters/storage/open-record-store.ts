@@ -9,6 +9,8 @@ import pg from 'pg';
 import type { LeaderLock } from '../../ports/leader-lock';
 import { SoleLeaderLock } from '../../services/leader-services';
 import { PgAdvisoryLeaderLock } from './pg-advisory-leader-lock';
+import { PgAdvisoryRecordLocks } from './pg-advisory-record-locks';
+import type { ExclusiveRun } from '@jiazheng/sync/replica';
 
 /**
  * The hub's record store: PostgreSQL when a database URL is configured (a hub that outgrew one box),
@@ -25,10 +27,13 @@ export async function openHubRecordStore(options: {
   description: string;
   /** PostgreSQL: an advisory lock among the hub processes on it; PGlite: this process, the only one. */
   leaderLock: LeaderLock;
+  /** PostgreSQL: per-record locks, so several hub processes never decide one record at once. */
+  exclusive?: ExclusiveRun;
   close: () => Promise<void>;
 }> {
   if (options.databaseUrl !== undefined) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl });
+    const locks = new PgAdvisoryRecordLocks({ connectionString: options.databaseUrl });
     try {
       const store = await PostgresRecordStore.open({ pool });
       return {
@@ -36,12 +41,15 @@ export async function openHubRecordStore(options: {
         db: drizzlePostgres({ client: pool }),
         description: `PostgreSQL ${redact(options.databaseUrl)}`,
         leaderLock: new PgAdvisoryLeaderLock({ pool }),
+        exclusive: locks.run,
         close: async () => {
           await store.close();
+          await locks.close();
           await pool.end();
         },
       };
     } catch (error) {
+      await locks.close();
       await pool.end();
       throw error;
     }
