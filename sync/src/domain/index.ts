@@ -3,6 +3,8 @@
  * tests. Everything a record's home and every replica need to agree on lives here.
  */
 export * from './catalogue';
+export * from './closing';
+export * from './complaint';
 export * from './credit';
 export * from './directory';
 export * from './dispatch';

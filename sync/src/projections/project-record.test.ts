@@ -115,7 +115,14 @@ test('a served order closed by a satisfied return visit, then complained about t
     recordId: orderId,
     kind: 'order',
     replaces: ['orders'],
-    rows: { orders: [expected], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [] },
+    rows: {
+      orders: [expected],
+      enterprises: [],
+      workers: [],
+      directoryUsers: [],
+      directoryDevices: [],
+      closings: [],
+    },
   });
 });
 
@@ -215,7 +222,14 @@ test('a record with nothing accepted yet projects to a deletion of its rows', ()
     recordId: orderId,
     kind: 'order',
     replaces: ['orders'],
-    rows: { orders: [], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [] },
+    rows: {
+      orders: [],
+      enterprises: [],
+      workers: [],
+      directoryUsers: [],
+      directoryDevices: [],
+      closings: [],
+    },
   });
 });
 

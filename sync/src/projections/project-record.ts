@@ -1,6 +1,8 @@
 import {
   recordIdSchema,
   type Channel,
+  type ClosingState,
+  type PeriodKind,
   type DeviceKind,
   type DirectoryState,
   type EnterpriseState,
@@ -114,12 +116,40 @@ export type DirectoryDeviceRow = {
   revokeReason: string | null;
 };
 
+/**
+ * A county's closing of a day or month: the figures of its latest close (they count while it is reopened,
+ * until it closes again), flattened for the hub's call statistics and its list of who has closed what.
+ */
+export type ClosingRow = {
+  recordId: string;
+  countyCode: string;
+  periodKind: PeriodKind;
+  /** `2026-11-28` or `2026-11`: text sorts as the calendar does. */
+  periodStart: string;
+  status: ClosingState['status'];
+  callsOffered: number;
+  callsAnswered: number;
+  callsAnsweredWithin15s: number;
+  callsAbandoned: number;
+  handleSecondsTotal: number;
+  callbacks: number | null;
+  ordersReceived: number;
+  ordersInformation: number;
+  ordersDispatched: number;
+  ordersCompleted: number;
+  closedBy: string;
+  closedAt: number;
+  reopenCount: number;
+  updatedAt: number;
+};
+
 export type ProjectedRows = {
   orders: OrderRow[];
   enterprises: EnterpriseRow[];
   workers: WorkerRow[];
   directoryUsers: DirectoryUserRow[];
   directoryDevices: DirectoryDeviceRow[];
+  closings: ClosingRow[];
 };
 
 export type ProjectedTable = keyof ProjectedRows;
@@ -141,13 +171,14 @@ const tablesOfKind: Readonly<Record<RecordKind, readonly ProjectedTable[]>> = {
   enterprise: ['enterprises'],
   directory: ['directoryUsers', 'directoryDevices'],
   worker: ['workers'],
-  // No query needs them yet: complaint records have no lifecycle, inspections no reports.
+  // No query table yet: the hub lists complaints from their records, inspections have no reports.
   complaint: [],
   inspection: [],
+  closing: ['closings'],
 };
 
 function noRows(): ProjectedRows {
-  return { orders: [], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [] };
+  return { orders: [], enterprises: [], workers: [], directoryUsers: [], directoryDevices: [], closings: [] };
 }
 
 /**
@@ -174,6 +205,7 @@ export function projectRecord(options: { recordId: string; state: unknown }): Re
       rows.directoryUsers.push(...directory.users);
       rows.directoryDevices.push(...directory.devices);
     }
+    if (kind === 'closing') rows.closings.push(projectClosing({ recordId, state: state as ClosingState }));
   }
   return { recordId, kind, replaces: tablesOfKind[kind], rows };
 }
@@ -208,6 +240,31 @@ export function projectOrder(options: { recordId: string; state: OrderState }): 
     firstDispatchedAt: state.attempts[0]?.dispatchedAt ?? dispatch?.dispatchedAt ?? null,
     returnVisitCount: state.returnVisits.length,
     complaintCount: state.complaints.length,
+  };
+}
+
+export function projectClosing(options: { recordId: string; state: ClosingState }): ClosingRow {
+  const { recordId, state } = options;
+  return {
+    recordId,
+    countyCode: state.countyCode,
+    periodKind: state.period.kind,
+    periodStart: state.period.start,
+    status: state.status,
+    callsOffered: state.calls.offered,
+    callsAnswered: state.calls.answered,
+    callsAnsweredWithin15s: state.calls.answeredWithin15s,
+    callsAbandoned: state.calls.abandoned,
+    handleSecondsTotal: state.calls.handleSecondsTotal,
+    callbacks: state.calls.callbacks ?? null,
+    ordersReceived: state.orders.received,
+    ordersInformation: state.orders.information,
+    ordersDispatched: state.orders.dispatched,
+    ordersCompleted: state.orders.completed,
+    closedBy: state.closedBy,
+    closedAt: state.closedAt,
+    reopenCount: state.reopenCount,
+    updatedAt: state.updatedAt,
   };
 }
 

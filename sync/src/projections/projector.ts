@@ -5,6 +5,7 @@ import { loadRecordDoc } from '../records/record-doc';
 import { readRecordSnapshot } from '../records/record-state';
 import { projectRecord, type ProjectedTable, type RecordProjection } from './project-record';
 import {
+  closings,
   consumedSeqKey,
   createProjectionSchemaSql,
   directoryDevices,
@@ -180,7 +181,7 @@ export class Projector {
 async function truncateTables(options: { tx: ProjectionTransaction }): Promise<void> {
   const { tx } = options;
   await tx.execute(
-    sql`TRUNCATE ${orders}, ${enterprises}, ${workers}, ${directoryUsers}, ${directoryDevices}`,
+    sql`TRUNCATE ${orders}, ${enterprises}, ${workers}, ${directoryUsers}, ${directoryDevices}, ${closings}`,
   );
   await writeConsumedSeq({ tx, seq: 0 });
 }
@@ -246,6 +247,12 @@ async function writeProjections(options: {
     for (const chunk of chunksOf(deviceOwners.flatMap((p) => p.rows.directoryDevices))) {
       await tx.insert(directoryDevices).values(chunk);
     }
+  }
+  const closingOwners = owning('closings');
+  if (closingOwners.length > 0) {
+    await tx.delete(closings).where(inArray(closings.recordId, idsOf(closingOwners)));
+    for (const chunk of chunksOf(closingOwners.flatMap((p) => p.rows.closings)))
+      await tx.insert(closings).values(chunk);
   }
 }
 

@@ -30,7 +30,14 @@ import {
   type TestDevice,
 } from '../records/test-support';
 import { projectRecord, type ProjectedRows } from './project-record';
-import { directoryDevices, directoryUsers, enterprises, orders, workers } from './projection-schema';
+import {
+  closings,
+  directoryDevices,
+  directoryUsers,
+  enterprises,
+  orders,
+  workers,
+} from './projection-schema';
 import type { CatchUpResult, ProjectionDatabase, Projector } from './projector';
 
 export const counties = ['330106', '330105', '110105'] as const;
@@ -771,6 +778,7 @@ export async function readProjectionTables(options: { db: ProjectionDatabase }):
       .select()
       .from(directoryDevices)
       .orderBy(byBytes(directoryDevices.recordId), byBytes(directoryDevices.deviceId)),
+    closings: await db.select().from(closings).orderBy(byBytes(closings.recordId)),
   };
 }
 
@@ -782,6 +790,7 @@ export function projectStates(options: { states: ReadonlyMap<string, unknown> })
     workers: [],
     directoryUsers: [],
     directoryDevices: [],
+    closings: [],
   };
   const ids = [...options.states.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const recordId of ids) {
@@ -791,6 +800,7 @@ export function projectStates(options: { states: ReadonlyMap<string, unknown> })
     rows.workers.push(...projected.workers);
     rows.directoryUsers.push(...projected.directoryUsers);
     rows.directoryDevices.push(...projected.directoryDevices);
+    rows.closings.push(...projected.closings);
   }
   return rows;
 }

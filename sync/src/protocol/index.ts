@@ -1,2 +1,3 @@
 export * from './frames';
 export * from './protocol-error';
+export * from './recording-relay';

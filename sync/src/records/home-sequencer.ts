@@ -141,12 +141,12 @@ async function verifyProposal(options: {
       message: `device ${p.device} signs for ${signer.userId} (${signer.role}), not ${p.actor.userId} (${p.actor.role})`,
     };
   }
-  // A county's people act only on their county's orders; central users (no county) on any.
-  if (kind === 'order' && signer.countyCode !== null && signer.countyCode !== scope) {
+  // A county's people act only on their county's orders and closings; central users (no county) on any.
+  if ((kind === 'order' || kind === 'closing') && signer.countyCode !== null && signer.countyCode !== scope) {
     return {
       ok: false,
       code: 'forbidden',
-      message: `a user of county ${signer.countyCode} may not act on orders of ${scope}`,
+      message: `a user of county ${signer.countyCode} may not act on ${kind}s of ${scope}`,
     };
   }
   let key = options.keyCache.get(signer.publicKey);

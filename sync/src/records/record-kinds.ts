@@ -1,4 +1,6 @@
 import {
+  applyClosingCommand,
+  applyComplaintCommand,
   applyDirectoryCommand,
   applyEnterpriseCommand,
   applyInspectionCommand,
@@ -23,8 +25,8 @@ export type KindContext =
 type KindHandler = (options: { state: unknown; command: unknown; context: KindContext }) => Result<unknown>;
 
 /**
- * The lifecycle of each record kind: the same pure reducers every replica runs. Kinds without a
- * lifecycle yet (complaint) are refused rather than accepted unchecked.
+ * The lifecycle of each record kind: the same pure reducers every replica runs. A kind without a
+ * lifecycle would be refused rather than accepted unchecked.
  */
 const handlers: Partial<Record<string, KindHandler>> = {
   order: ({ state, command, context }) =>
@@ -57,6 +59,30 @@ const handlers: Partial<Record<string, KindHandler>> = {
         context.mode === 'replay'
           ? { mode: 'replay' }
           : { mode: 'home', findEnterprise: context.registry.findEnterprise },
+    }),
+  // The signer's county (from the directory) keeps a county's desk to its own county's complaints.
+  complaint: ({ state, command, context }) =>
+    applyComplaintCommand({
+      state: state as Parameters<typeof applyComplaintCommand>[0]['state'],
+      command,
+      context:
+        context.mode === 'replay'
+          ? { mode: 'replay' }
+          : {
+              mode: 'home',
+              actorCountyCode: context.actorCountyCode,
+              findEnterprise: context.registry.findEnterprise,
+            },
+    }),
+  // The signer's county keeps a county to its own periods (the sequencer already refuses another county's).
+  closing: ({ state, command, context }) =>
+    applyClosingCommand({
+      state: state as Parameters<typeof applyClosingCommand>[0]['state'],
+      command,
+      context:
+        context.mode === 'replay'
+          ? { mode: 'replay' }
+          : { mode: 'home', actorCountyCode: context.actorCountyCode },
     }),
   directory: ({ state, command, context }) =>
     applyDirectoryCommand({

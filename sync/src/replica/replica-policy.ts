@@ -1,4 +1,4 @@
-import { parseRecordId, recordIdSchema, Role, type InspectionState } from '../domain';
+import { parseRecordId, recordIdSchema, Role, type ComplaintState, type InspectionState } from '../domain';
 import { loadRecordDoc } from '../records/record-doc';
 import { readRecordSnapshot } from '../records/record-state';
 import { checkRecordWrite, type WriteRights } from '../records/write-rules';
@@ -10,13 +10,22 @@ import { homeOf, isHomeOf, type ReplicaSelf, type SyncPeer } from './sync-peer';
  * a county sees and writes only its own orders; counties read the registry but never write it (they may
  * propose to the directory: the hub, its home, checks scope); only a record's home writes its log.
  * A central quality inspector reads the registry, the directory and only the inspections the accepted
- * state assigns to them (no orders); the centre's other staff read everything. Complaints have no
- * lifecycle yet, so only the centre reads them.
+ * state assigns to them (no orders) and every complaint; the centre's other staff read everything.
+ * Complaints are homed at the hub (`complaint:hub:…`, no county in the id), so a county reads and proposes
+ * on those whose accepted state names its county: a read by content, like an inspector's.
  */
 export function readablePrefixes(peer: SyncPeer): readonly string[] {
-  if (isFieldInspector(peer)) return ['enterprise:', 'worker:', 'directory:', 'inspection:'];
+  if (isFieldInspector(peer)) return ['enterprise:', 'worker:', 'directory:', 'inspection:', 'complaint:'];
   if (peer.countyCode === null) return [''];
-  return [`order:${peer.countyCode}:`, 'enterprise:', 'worker:', 'directory:'];
+  const own = [`order:${peer.countyCode}:`, 'enterprise:', 'worker:', 'directory:'];
+  // A county's own period closings, for its staff (an enterprise has no part in them).
+  if (peer.role !== Role.enterprise) own.push(`closing:${peer.countyCode}:`);
+  return readsCountyComplaints(peer) ? [...own, 'complaint:'] : own;
+}
+
+/** An enterprise's staff never read complaints: they hold citizens' phones and other enterprises' disputes. */
+function readsCountyComplaints(peer: SyncPeer): boolean {
+  return peer.countyCode !== null && peer.role !== Role.enterprise;
 }
 
 /**
@@ -32,6 +41,7 @@ export function readAccessOf(options: { peer: SyncPeer; recordId: string }): Rea
   const { peer, recordId } = options;
   if (!recordIdSchema.safeParse(recordId).success) return false;
   if (!readablePrefixes(peer).some((p) => recordId.startsWith(p))) return false;
+  if (recordId.startsWith('complaint:') && peer.countyCode !== null) return 'content';
   return isFieldInspector(peer) && recordId.startsWith('inspection:') ? 'content' : true;
 }
 
@@ -64,6 +74,52 @@ export const inspectionContentReads: ContentReads<SyncPeer> = {
   },
 };
 
+/**
+ * What deciding a county's read of a complaint needs: the county its accepted state names, and whether
+ * the relay holds the record at all. A record not stored yet may be written (a county's desk files a
+ * complaint by creating it); the home then refuses a filing for another county, which leaves no county.
+ */
+export type ComplaintReadFacts = { exists: boolean; countyCode: string | null };
+
+export function complaintReadFacts(options: {
+  recordId: string;
+  update: Uint8Array | null;
+}): ComplaintReadFacts {
+  if (options.update === null) return { exists: false, countyCode: null };
+  const doc = loadRecordDoc({ recordId: options.recordId, update: options.update });
+  try {
+    const state = readRecordSnapshot({ doc, recordId: options.recordId }).state as ComplaintState | null;
+    return { exists: true, countyCode: state?.countyCode ?? null };
+  } catch {
+    return { exists: true, countyCode: null };
+  } finally {
+    doc.destroy();
+  }
+}
+
+export const complaintContentReads: ContentReads<SyncPeer> = {
+  applies: (recordId) => recordId.startsWith('complaint:'),
+  facts: complaintReadFacts,
+  canRead: ({ peer, facts }) => {
+    const f = facts as ComplaintReadFacts | undefined;
+    if (f === undefined || !readsCountyComplaints(peer)) return false;
+    return !f.exists || f.countyCode === peer.countyCode;
+  },
+};
+
+/** The relay takes one ContentReads: this one hands each record to its kind's. */
+export const replicaContentReads: ContentReads<SyncPeer> = {
+  applies: (recordId) => inspectionContentReads.applies(recordId) || complaintContentReads.applies(recordId),
+  facts: (options) =>
+    complaintContentReads.applies(options.recordId)
+      ? complaintContentReads.facts(options)
+      : inspectionContentReads.facts(options),
+  canRead: (options) =>
+    complaintContentReads.applies(options.recordId)
+      ? complaintContentReads.canRead(options)
+      : inspectionContentReads.canRead(options),
+};
+
 export function writeRightsOf(options: { peer: SyncPeer; recordId: string }): WriteRights {
   const { peer, recordId } = options;
   const { kind, scope } = parseRecordId({ recordId });
@@ -75,7 +131,11 @@ export function writeRightsOf(options: { peer: SyncPeer; recordId: string }): Wr
   const central = peer.countyCode === null;
   let mayPropose: boolean;
   if (kind === 'order') mayPropose = central || peer.countyCode === scope;
+  // Only the county itself closes its periods; the centre reads them.
+  else if (kind === 'closing') mayPropose = peer.countyCode === scope && peer.role !== Role.enterprise;
   else if (kind === 'directory') mayPropose = true;
+  // A county's write reached here only past the complaint's content read (its own county, or a new record).
+  else if (kind === 'complaint') mayPropose = central || readsCountyComplaints(peer);
   else mayPropose = central;
   return { isHome, mayPropose, mayEditFields: mayPropose };
 }
@@ -90,7 +150,7 @@ export function createReplicaPolicy(options: {
   return {
     readablePrefixes,
     canRead: (peer, recordId) => readAccessOf({ peer, recordId }),
-    contentReads: inspectionContentReads,
+    contentReads: replicaContentReads,
     checkWrite: ({ peer, recordId, current, update }): WriteDecision =>
       checkRecordWrite({ recordId, current, update, rights: writeRightsOf({ peer, recordId }) }),
     afterWrite: async ({ recordId }) => {

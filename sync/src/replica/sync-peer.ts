@@ -13,10 +13,13 @@ export type SyncPeer = Peer & {
 /** Which replica a relay or sequencer is. */
 export type ReplicaSelf = { kind: 'hub' } | { kind: 'appliance'; countyCode: string };
 
-/** A county's orders live at its appliance; everything else (the registry, the directory) at the hub. */
+/**
+ * A county's orders and period closings live at its appliance; everything else (the registry, the
+ * directory) at the hub.
+ */
 export function homeOf(options: { recordId: string }): ReplicaSelf {
   const { kind, scope } = parseRecordId({ recordId: options.recordId });
-  return kind === 'order' ? { kind: 'appliance', countyCode: scope } : { kind: 'hub' };
+  return kind === 'order' || kind === 'closing' ? { kind: 'appliance', countyCode: scope } : { kind: 'hub' };
 }
 
 export function isHomeOf(options: { self: ReplicaSelf; recordId: string }): boolean {
