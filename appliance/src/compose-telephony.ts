@@ -17,6 +17,7 @@ import { SwitchSmsSender } from './adapters/sms/switch-sms-sender';
 import { SmsService } from './services/sms-service';
 import { EslCallControl } from './adapters/esl/esl-call-control';
 import { mountOpsRoutes, type HealthReport, type MetricSample } from './adapters/http/ops-routes';
+import { mountCallImportRoutes } from './adapters/http/call-import-routes';
 import { mountTelephonyRoutes } from './adapters/http/telephony-routes';
 import { PgliteAuthStore } from './adapters/pglite/pglite-auth-store';
 import { PgliteCallStore } from './adapters/pglite/pglite-call-store';
@@ -420,6 +421,13 @@ export async function composeTelephony(options: {
           gateway: provisioning === undefined ? SIMULATOR_GATEWAY : CARRIER_GATEWAY,
           callerIdNumber: provisioning?.carrier.outboundCallerId,
         },
+      });
+      mountCallImportRoutes({
+        app,
+        authenticate: (token) => auth.authenticate({ token }),
+        store,
+        agentName: ({ seat }) => `${seat}@${agentDomain}`,
+        defaultAreaCode: config.county.areaCode ?? undefined,
       });
       mountSmsRoutes({ app, sms, authenticate: (token) => auth.authenticate({ token }) });
       mountOpsRoutes({ app, health, metrics });

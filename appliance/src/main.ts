@@ -12,8 +12,12 @@ import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 import { createHttpApp } from './adapters/http/http-app';
 import { createRedirectApp } from './adapters/http/redirect-app';
 import { mountDeviceRoutes } from './adapters/http/device-routes';
+import { mountPeriodRoutes } from './adapters/http/period-routes';
+import { countPeriodOrders } from './adapters/pglite/projected-order-figures';
 import { HttpService } from '@jiazheng/sync/node';
 import { HubProvisioningClient } from './adapters/hub/hub-provisioning-client';
+import { RecordingRelayClient } from './adapters/hub/recording-relay-client';
+import { RecordingFiles } from './adapters/files/recording-files';
 import { ApplianceSync } from './adapters/sync/appliance-sync';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
 import { CONFIG_FILE_ENV, parseApplianceConfig, type ApplianceConfig } from './domain/appliance-config';
@@ -137,6 +141,16 @@ async function main(): Promise<number> {
       devices: sync,
       countyCode: county.code,
     });
+    const projectionDb = drizzle({ client: pglite });
+    mountPeriodRoutes({
+      app,
+      authenticate: (token) => telephony.auth.authenticate({ token }),
+      calls: telephony.store,
+      closings: sync,
+      countOrders: ({ fromMs, toMs }) =>
+        countPeriodOrders({ db: projectionDb, countyCode: county.code, fromMs, toMs }),
+      countyCode: county.code,
+    });
     const webSocket = new SyncWebSocketService({
       http,
       syncServer: sync.server,
@@ -145,6 +159,20 @@ async function main(): Promise<number> {
     });
     const projections = new ProjectionService({ projector, logger });
     services.push(projections, sync, http, webSocket, ...telephony.services);
+    // The hub plays this county's recordings through this outbound link; they are never copied there.
+    if (hub !== undefined) {
+      services.push(
+        new RecordingRelayClient({
+          hubUrl: hub.url,
+          device: key,
+          countyCode: county.code,
+          store: telephony.store,
+          files: new RecordingFiles({ root: telephony.recordingsDir }),
+          logger,
+          reconnectMaxMs: hub.reconnectMaxMs,
+        }),
+      );
+    }
     if (redirect !== undefined) services.push(redirect);
     for (const service of services) await service.start();
 

@@ -37,6 +37,11 @@ export type CallbackEntry = {
 export interface CallStore {
   /** Idempotent: a record for an id already stored replaces it (a replayed hang-up changes nothing). */
   saveCall(options: { record: CallRecord }): Promise<void>;
+  /**
+   * Stores imported call history (`source: 'imported'`). Idempotent by id; a call this switch recorded (or a
+   * leg of one) is never overwritten: its id comes back in `kept`.
+   */
+  importCalls(options: { records: readonly CallRecord[] }): Promise<{ imported: number; kept: string[] }>;
   /** Attaches a leg to its call, whichever arrives first. */
   saveLeg(options: { leg: CallLeg }): Promise<void>;
   findCallsByCaller(options: { caller: string; limit: number }): Promise<StoredCall[]>;

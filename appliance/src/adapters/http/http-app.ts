@@ -106,12 +106,24 @@ export const ENDPOINTS = [
     path: '/api/calls?phone=…',
     description: 'a caller’s call records, newest first, any form of the number',
   },
+  {
+    method: 'POST',
+    path: '/api/calls/import',
+    description:
+      'technician or admin: call history from the old system, JSON {calls: [≤40]}, idempotent by id',
+  },
   { method: 'GET', path: '/api/calls/live', description: 'calls in progress and the seats’ states' },
   {
     method: 'GET',
     path: '/api/calls/figures?date=2026-11-29',
     description: 'supervisor: queue figures of a day',
   },
+  {
+    method: 'POST',
+    path: '/api/periods/close',
+    description: 'supervisor: close a day or month that is over, JSON {period: {kind, start}}',
+  },
+  { method: 'GET', path: '/api/periods', description: 'supervisor: the county’s closed periods' },
   {
     method: 'POST',
     path: '/api/calls/dial',

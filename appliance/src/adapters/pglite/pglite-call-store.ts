@@ -36,31 +36,7 @@ export class PgliteCallStore implements CallStore {
 
   async saveCall(options: { record: CallRecord }): Promise<void> {
     const { record } = options;
-    const row = {
-      id: record.id,
-      complete: true,
-      direction: record.direction,
-      caller: record.caller,
-      callerRaw: record.callerRaw,
-      callerName: record.callerName,
-      destination: record.destination,
-      startedAt: ms(record.startedAt),
-      answeredAt: msOrNull(record.answeredAt),
-      endedAt: ms(record.endedAt),
-      queue: record.queue,
-      queueJoinedAt: msOrNull(record.queueJoinedAt),
-      agentAnsweredAt: msOrNull(record.agentAnsweredAt),
-      agent: record.agent,
-      waitSec: record.waitSec,
-      talkSec: record.talkSec,
-      billsec: record.billsec,
-      durationSec: record.durationSec,
-      hangupCause: record.hangupCause,
-      outcome: record.outcome,
-      kind: record.kind,
-      orderId: record.orderId,
-      source: record.source,
-    };
+    const row = toCallRow(record);
     const { id: _id, ...update } = row;
     await this.#db
       .insert(calls)
@@ -73,6 +49,35 @@ export class PgliteCallStore implements CallStore {
           ? { where: sql`${calls.source} <> 'switch' OR NOT ${calls.complete}` }
           : {}),
       });
+  }
+
+  async importCalls(options: {
+    records: readonly CallRecord[];
+  }): Promise<{ imported: number; kept: string[] }> {
+    if (options.records.length === 0) return { imported: 0, kept: [] };
+    const rows = options.records.map(toCallRow);
+    const written = await this.#db
+      .insert(calls)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: calls.id,
+        // excluded.*: each row's own values; only an earlier import of the same call is replaced.
+        set: Object.fromEntries(
+          Object.keys(rows[0] ?? {})
+            .filter((key) => key !== 'id')
+            .map((key) => {
+              const column = calls[key as keyof typeof calls.$inferInsert];
+              return [key, sql.raw(`excluded.${column.name}`)];
+            }),
+        ),
+        where: sql`${calls.source} = 'imported'`,
+      })
+      .returning({ id: calls.id });
+    const writtenIds = new Set(written.map((row) => row.id));
+    return {
+      imported: writtenIds.size,
+      kept: rows.map((row) => row.id).filter((id) => !writtenIds.has(id)),
+    };
   }
 
   async saveLeg(options: { leg: CallLeg }): Promise<void> {
@@ -279,4 +284,33 @@ function toStoredCall(options: { call: CallRow; recordingId: string | null }): S
 
 function toRecording(row: RecordingRow): RecordingEntry {
   return { ...row, createdAt: iso(row.createdAt), purgedAt: isoOrNull(row.purgedAt) };
+}
+
+/** A complete call record as its row. */
+function toCallRow(record: CallRecord) {
+  return {
+    id: record.id,
+    complete: true,
+    direction: record.direction,
+    caller: record.caller,
+    callerRaw: record.callerRaw,
+    callerName: record.callerName,
+    destination: record.destination,
+    startedAt: ms(record.startedAt),
+    answeredAt: msOrNull(record.answeredAt),
+    endedAt: ms(record.endedAt),
+    queue: record.queue,
+    queueJoinedAt: msOrNull(record.queueJoinedAt),
+    agentAnsweredAt: msOrNull(record.agentAnsweredAt),
+    agent: record.agent,
+    waitSec: record.waitSec,
+    talkSec: record.talkSec,
+    billsec: record.billsec,
+    durationSec: record.durationSec,
+    hangupCause: record.hangupCause,
+    outcome: record.outcome,
+    kind: record.kind,
+    orderId: record.orderId,
+    source: record.source,
+  };
 }

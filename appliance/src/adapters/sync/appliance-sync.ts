@@ -5,7 +5,7 @@ import {
   type WebSocketConnector,
   type WebSocketConstructor,
 } from '@jiazheng/sync/relay';
-import { findActiveSigner } from '@jiazheng/sync/domain';
+import { findActiveSigner, type ClosingState } from '@jiazheng/sync/domain';
 import {
   authenticateDevicePeer,
   createReplicaPolicy,
@@ -13,6 +13,7 @@ import {
   HomeService,
   proposeToStore,
   reportStoredRecord,
+  viewStoredRecord,
   type RecordDigests,
   type RecordReport,
   type SyncPeer,
@@ -25,6 +26,7 @@ import type { HubProvisioner } from '../../ports/hub-provisioner';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
 import type { SyncAdmin, SyncStatus } from '../../ports/sync-admin';
+import type { ClosingDecision, PeriodClosings } from '../../ports/period-closings';
 import type { DeviceKey } from '@jiazheng/sync/node';
 import { PublishingRecordStore } from './publishing-record-store';
 
@@ -58,12 +60,14 @@ export type ApplianceSyncOptions = {
  * Until the appliance is enrolled at the hub (its directory id is known), no device can connect: it
  * keeps serving HTTP and retries the enrolment in the background.
  */
-export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller {
+export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller, PeriodClosings {
   readonly server: SyncServer<SyncPeer>;
   readonly #options: ApplianceSyncOptions;
   readonly #now: () => number;
   readonly #client: SyncClient | null;
   readonly #ordersPrefix: string;
+  /** The county's period closings: homed here like its orders. */
+  readonly #closingsPrefix: string;
   /** The store as the appliance's own proposals write it: each one is broadcast to the PWAs at once. */
   readonly #localWrites: PublishingRecordStore;
   /**
@@ -85,6 +89,7 @@ export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#ordersPrefix = `order:${options.countyCode}:`;
+    this.#closingsPrefix = `closing:${options.countyCode}:`;
     this.server = new SyncServer<SyncPeer>({
       store: options.store,
       serverId: options.device.deviceId,
@@ -113,7 +118,8 @@ export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller {
             logger: options.logger,
             onRecordChange: ({ recordId }) => {
               // A central user's proposal on one of our orders reaches its home this way.
-              if (recordId.startsWith(this.#ordersPrefix)) this.#sequenceInBackground({ recordId });
+              if (recordId.startsWith(this.#ordersPrefix) || recordId.startsWith(this.#closingsPrefix))
+                this.#sequenceInBackground({ recordId });
             },
           });
   }
@@ -251,6 +257,72 @@ export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller {
     };
   }
 
+  async listClosings(): Promise<ClosingState[]> {
+    const closings: ClosingState[] = [];
+    let after = 0;
+    for (;;) {
+      const changes = await this.#options.store.listChanges({
+        after,
+        limit: 500,
+        prefixes: [this.#closingsPrefix],
+      });
+      if (changes.length === 0) break;
+      for (const change of changes) {
+        const view = await viewStoredRecord({
+          store: this.#options.store,
+          recordId: change.recordId,
+          deviceId: this.#options.device.deviceId,
+        });
+        // The accepted state only: a closing refused by the home (or not decided yet) closes nothing.
+        const state = view?.accepted as ClosingState | null | undefined;
+        if (state) closings.push(state);
+      }
+      after = changes.at(-1)?.seq ?? after;
+    }
+    return closings;
+  }
+
+  /**
+   * Proposes a closing command signed by this appliance as its county's system user, and decides it at
+   * once (this appliance is the closing's home); the record then syncs to the hub and the PWAs.
+   */
+  async proposeClosing(options: {
+    recordId: string;
+    type: 'closePeriod';
+    payload: unknown;
+  }): Promise<ClosingDecision | { outcome: 'not_enrolled'; message: string }> {
+    const home = this.#home;
+    if (home === null || (await home.directory()) === null) {
+      return { outcome: 'not_enrolled', message: 'sync is not enrolled at a hub yet: nothing can be signed' };
+    }
+    const { device, countyCode } = this.#options;
+    const { proposalId } = await proposeToStore({
+      store: this.#localWrites,
+      recordId: options.recordId,
+      device,
+      actor: { userId: applianceUserId({ countyCode }), role: 'system' },
+      type: options.type,
+      payload: options.payload,
+      at: this.#now(),
+    });
+    await home.sequence({ recordId: options.recordId });
+    this.#client?.notifyLocalChange({ recordId: options.recordId });
+    const view = await viewStoredRecord({
+      store: this.#options.store,
+      recordId: options.recordId,
+      deviceId: device.deviceId,
+    });
+    const conflict = view?.conflicts.find((c) => c.proposal.id === proposalId);
+    if (conflict) {
+      const { code, field, message } = conflict.entry;
+      return { outcome: 'rejected', code, field, message };
+    }
+    if (!view || view.pending.some((p) => p.id === proposalId)) {
+      return { outcome: 'rejected', code: 'internal', field: '', message: 'the home did not decide it' };
+    }
+    return { outcome: 'accepted', state: view.accepted as ClosingState };
+  }
+
   status(): SyncStatus {
     const { hub, device } = this.#options;
     return {
@@ -323,7 +395,7 @@ export class ApplianceSync implements Service, SyncAdmin, DeviceEnroller {
     });
     this.#home = home;
     // Proposals stored but not decided when the process last stopped (kill -9 included) are decided now.
-    await home.recover({ prefixes: [this.#ordersPrefix] });
+    await home.recover({ prefixes: [this.#ordersPrefix, this.#closingsPrefix] });
     if (!this.#client || !hub || !this.#running) return;
     this.#connector = this.#client.connectWebSocket({
       url: async () => {

@@ -64,8 +64,9 @@ export const callRecordSchema = z.strictObject({
   /**
    * `switch`: read from CHANNEL_HANGUP_COMPLETE. `reconstructed`: the call ended while the link to the switch
    * was down, so its record was made from what the appliance had seen, with the end time when it noticed.
+   * `imported`: call history from the system this centre replaced (`POST /api/calls/import`); no recording.
    */
-  source: z.enum(['switch', 'reconstructed']),
+  source: z.enum(['switch', 'reconstructed', 'imported']),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;
 
