@@ -14,9 +14,15 @@ import { HttpService } from '@jiazheng/sync/node';
 import { openHubRecordStore } from './adapters/storage/open-record-store';
 import { OrderRollupsService } from './adapters/reports/order-rollups';
 import { RollupOrderReportSource } from './adapters/reports/rollup-order-report-source';
+import { SqlClosingReportSource } from './adapters/reports/sql-closing-report-source';
 import { ProjectionService, Projector } from '@jiazheng/sync/projections';
 import { HubSync } from './adapters/sync/hub-sync';
 import { HubPublicSite } from './adapters/sync/hub-public-site';
+import { HubRegistry } from './adapters/sync/hub-registry';
+import { CreditListService } from './services/credit-list-service';
+import { RegistryService } from './services/registry-service';
+import { staffActorOf } from './domain/staff-actor';
+import { HubComplaints } from './adapters/sync/hub-complaints';
 import { JsonLinesSubmissionStore } from './adapters/files/json-lines-submission-store';
 import { FileDocumentStore } from './adapters/files/file-document-store';
 import { importAccountsFile } from './adapters/files/import-accounts-file';
@@ -24,17 +30,25 @@ import { DrizzleAccountStore } from './adapters/storage/drizzle-account-store';
 import { HubApplianceOversight } from './adapters/sync/appliance-oversight';
 import { HubAccountService } from './services/hub-account-service';
 import { LeaderServices } from './services/leader-services';
+import { RecordFanOutService } from './services/record-fan-out-service';
+import { RedisRecordFanOut } from './adapters/fan-out/redis-record-fan-out';
 import { ReportMailService } from './services/report-mail-service';
 import { NodemailerMailSender } from './adapters/mail/nodemailer-mail-sender';
 import { JsonFileReportMailLog } from './adapters/files/json-file-report-mail-log';
 import { renderReportXlsx } from './adapters/reports/xlsx-report';
 import { SyncWebSocketService } from './adapters/sync/sync-web-socket-service';
+import { RecordingRelayHub } from './adapters/recordings/recording-relay-hub';
+import { JsonLinesRecordingAccessLog } from './adapters/recordings/json-lines-recording-access-log';
+import {
+  authenticateRelayAppliance,
+  RecordingRelayWebSocketService,
+} from './adapters/recordings/recording-relay-web-socket-service';
 import { parseHubConfig, type HubConfig } from './domain/hub-config';
 import type { Service } from './ports/service';
 import { HUB_VERSION } from './version';
+import { CENTRE_NAME } from './domain/centre-name';
 
 /** How the mailed statistics sign themselves. */
-const CENTRE_NAME = '家政服务网络中心';
 /** If a service hangs on shutdown, exiting anyway beats a hub that cannot be restarted. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -67,9 +81,15 @@ async function main(): Promise<number> {
       config.adminToken === undefined
         ? await loadOrCreateAdminToken({ path: join(config.dataDir, 'admin-token') })
         : { token: config.adminToken, created: false };
-    const { store, db, description, leaderLock, close } = await openHubRecordStore(config);
+    const { store, db, description, leaderLock, exclusive, close } = await openHubRecordStore(config);
     services.push({ start: () => Promise.resolve(), stop: close });
     const reports = new RollupOrderReportSource({ db });
+    // Recordings stay at the counties: played through each appliance's outbound relay, each listen logged.
+    const recordingRelay = new RecordingRelayHub({ hubId: key.deviceId, logger });
+    const recordingLog = new JsonLinesRecordingAccessLog({
+      path: join(config.dataDir, 'recording-access.jsonl'),
+      logger,
+    });
     // Work that must run in one hub process only, whichever holds the leader lock (always this one on PGlite).
     const led: Service[] = [
       // Every county's orders sync through the hub: projected into the same database for the statistics.
@@ -89,7 +109,7 @@ async function main(): Promise<number> {
           level: config.reportLevel,
           from: mailFrom,
           to: reportRecipients,
-          centreName: CENTRE_NAME,
+          centreName: CENTRE_NAME.zh,
           logger,
         }),
       );
@@ -102,7 +122,10 @@ async function main(): Promise<number> {
     });
     services.push(leader);
 
-    const hub = new HubSync({ store, device: key, logger });
+    const hub = new HubSync({ store, device: key, logger, ...(exclusive && { exclusive }) });
+    // The registry's records, and the credit lists computed from them (kept 30 s) for officers and the website.
+    const registryRecords = new HubRegistry({ store, db, propose: (o) => hub.propose(o) });
+    const credit = new CreditListService({ source: registryRecords });
     const site = {
       source: new HubPublicSite({
         store,
@@ -110,6 +133,7 @@ async function main(): Promise<number> {
         publish: (update: { recordId: string; update: Uint8Array }) => hub.server.publish(update),
         directory: () => hub.directory(),
         propose: (o) => hub.propose(o),
+        credit,
       }),
       submissions: new JsonLinesSubmissionStore({ dir: join(config.dataDir, 'public'), logger }),
       documents: new FileDocumentStore({ dir: join(config.dataDir, 'documents') }),
@@ -133,6 +157,11 @@ async function main(): Promise<number> {
       store: accountStore,
       logger,
       bootstrapAdminPassword: config.bootstrapAdminPassword,
+      // A disabled account's directory user is disabled too, signed by the administrator who asked.
+      directory: {
+        disableStaffUser: (o) => hub.disableStaffUser({ ...o, by: staffActorOf({ account: o.by }) }),
+        renewStaffUser: (o) => hub.renewStaffUser(o),
+      },
     });
     const appliances = new HubApplianceOversight({ hub, store });
     // The PWA for the central office, as the appliances serve it: JZ_HUB_PWA_DIR, else the repository's build.
@@ -143,10 +172,14 @@ async function main(): Promise<number> {
         adminToken: admin.token,
         logger,
         site,
+        complaints: new HubComplaints({ store, hub }),
         accounts,
         appliances,
         reports,
+        closingReports: new SqlClosingReportSource({ db }),
+        registry: new RegistryService({ records: registryRecords, credit }),
         consoleDir,
+        recordings: { relay: recordingRelay, log: recordingLog },
       }),
       host: config.host,
       port: config.port,
@@ -157,8 +190,30 @@ async function main(): Promise<number> {
       authenticate: (token) => hub.authenticate(token),
       logger,
     });
+    const relaySockets = new RecordingRelayWebSocketService({
+      http,
+      relay: recordingRelay,
+      authenticate: async (token) =>
+        authenticateRelayAppliance({ token, directory: await hub.directory(), now: Date.now() }),
+      logger,
+    });
+    if (config.redisUrl !== undefined) {
+      // Subscribed before the hub starts, so even its bootstrap reaches the other processes' peers.
+      services.push(
+        new RecordFanOutService({
+          server: hub.server,
+          processId: `${key.deviceId}:${createId()}`,
+          logger,
+          fanOut: new RedisRecordFanOut({
+            url: config.redisUrl,
+            logger,
+            readRecord: async (recordId) => (await store.readRecord({ recordId }))?.update ?? null,
+          }),
+        }),
+      );
+    }
     // Accounts after the hub: nothing of theirs depends on it, but a failed bootstrap should stop the start.
-    services.push(hub, accounts, http, webSocket);
+    services.push(hub, accounts, http, webSocket, relaySockets);
     for (const service of services) await service.start();
 
     const adminLine =
@@ -175,9 +230,10 @@ async function main(): Promise<number> {
         ? '  中心控制台 / console: none (build the PWA, or set JZ_HUB_PWA_DIR)'
         : `  中心控制台 / console: ${http.url}${CONSOLE_BASE}/`,
       `  同步 / sync: ${http.url.replace(/^http/, 'ws')}/sync, ${http.url.replace(/^http/, 'ws')}/yjs/<recordId>`,
+      `  录音中继 / recording relay: ${http.url.replace(/^http/, 'ws')}/relay/recordings (appliances connect here)`,
       `  设备 / device: ${key.deviceId}${key.created ? ' (new)' : ''}`,
       `  名录 / directory: ${directoryId}`,
-      `  存储 / store: ${description}`,
+      `  存储 / store: ${description}${config.redisUrl === undefined ? '' : ', Redis fan-out to the other hub processes'}`,
       `  统计投影 / projections: ${leader.leading ? 'this process (leader)' : 'another hub process leads; standing by'}`,
       `  数据目录 / data directory: ${resolve(config.dataDir)}`,
       adminLine,

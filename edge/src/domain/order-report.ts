@@ -16,7 +16,7 @@ import { z } from 'zod';
  * rates, the rounding and the names; `countOrderFacts` is the reference the adapter is tested against.
  *
  * Call figures (15-second answer rate, abandon rate, handle time) are not here: call records stay at
- * the county appliances and do not reach the hub.
+ * the county appliances; what the counties closed of them is reported by call-report.ts.
  */
 
 export const ReportLevel = {
@@ -416,7 +416,7 @@ export const REPORT_NOTES: readonly string[] = [
   'Orders count in the period (China time, UTC+8) in which they were received, wherever they are now.',
   'Time to dispatch runs from receipt to the first dispatch, declined or reopened ones included.',
   'Completed: served, or closed as served. Satisfaction is the latest reached return visit of each order.',
-  'Call figures (15-second answer rate, abandon rate, handle time) are not included: call records stay at the county appliances and do not reach the hub.',
+  'Call figures (15-second answer rate, abandon rate, handle time) are not included here: they are in /api/reports/calls, from the periods the counties closed.',
   'Figures follow the projected records: orders a county has not synced yet are missing.',
 ];
 

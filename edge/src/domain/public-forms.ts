@@ -124,12 +124,22 @@ export type WebOrder = z.infer<ReturnType<typeof webOrderSchema>>;
 export const ComplaintKind = { quality: 'quality', price: 'price' } as const;
 export type ComplaintKind = (typeof ComplaintKind)[keyof typeof ComplaintKind];
 
-/** The complaint form. The enterprise is one of the listed ones (`enterpriseId`) or named in free text. */
-export function webComplaintSchema(options: { enterpriseIds: ReadonlySet<string> }) {
+/**
+ * The complaint form. The enterprise is one of the listed ones (`enterpriseId`) or named in free text; the
+ * county (where the service took place) is one of the network's, whose desk works on it with the centre.
+ */
+export function webComplaintSchema(options: {
+  enterpriseIds: ReadonlySet<string>;
+  counties: ReadonlySet<string>;
+}) {
   return z
     .object({
       name: lineSchema({ min: 1, max: 40 }),
       phone: publicPhoneSchema,
+      countyCode: regionCodeSchema.refine(
+        (code) => options.counties.has(code),
+        '请选择服务所在区县 / choose the county where the service took place',
+      ),
       enterpriseId: z
         .string()
         .max(80)

@@ -86,6 +86,17 @@ export function reportCsv(options: { report: OrderReport }): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
+/** Any report table (the call report's too) as the same CSV: BOM, CRLF, formula-safe cells. */
+export function tableCsv(options: {
+  columns: readonly ReportColumn[];
+  rows: readonly ReportCell[][];
+}): string {
+  const lines = [options.columns.map((c) => c.header), ...options.rows].map((row) =>
+    row.map(csvCell).join(','),
+  );
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
 function csvCell(value: ReportCell): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);

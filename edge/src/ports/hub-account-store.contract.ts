@@ -24,6 +24,8 @@ export const contractAccount = (username: string, overrides: Partial<HubAccount>
   createdAt: '2026-11-29T08:00:00.000Z',
   createdBy: 'admin',
   disabled: false,
+  disabledAt: null,
+  disabledReason: null,
   ...overrides,
 });
 
@@ -53,6 +55,8 @@ export function describeHubAccountStoreContract(options: HubAccountStoreContract
         role: 'administrator',
         scope: { level: 'country' },
         disabled: true,
+        disabledAt: '2026-11-29T09:00:00.000Z',
+        disabledReason: '离职',
       });
       const results = await Promise.all([
         store.createAccount({ account: contractAccount('li') }),
@@ -100,6 +104,62 @@ export function describeHubAccountStoreContract(options: HubAccountStoreContract
         code: '330000',
       });
       expect(await again.getSession({ tokenHash: 'a' })).toMatchObject({ username: 'li' });
+    });
+
+    test('a new password replaces the old one and ends every session but the one kept', async () => {
+      const store = await options.open();
+      await store.createAccount({ account: contractAccount('li') });
+      await store.createAccount({ account: contractAccount('zhao') });
+      for (const hash of ['a', 'b'])
+        await store.saveSession({ session: session(hash, '2026-11-29T20:00:00.000Z') });
+      await store.saveSession({ session: session('z', '2026-11-29T20:00:00.000Z', 'zhao') });
+      expect(
+        await store.setPassword({ username: 'li', passwordHash: 'scrypt$new', keepTokenHash: 'a' }),
+      ).toBe(true);
+      expect((await store.getAccount({ username: 'li' }))?.passwordHash).toBe('scrypt$new');
+      expect(await store.getSession({ tokenHash: 'a' })).toMatchObject({ username: 'li' });
+      expect(await store.getSession({ tokenHash: 'b' })).toBeUndefined();
+      // Another account's sessions are untouched.
+      expect(await store.getSession({ tokenHash: 'z' })).toMatchObject({ username: 'zhao' });
+      expect(await store.setPassword({ username: 'li', passwordHash: 'scrypt$3', keepTokenHash: null })).toBe(
+        true,
+      );
+      expect(await store.getSession({ tokenHash: 'a' })).toBeUndefined();
+      expect(
+        await store.setPassword({ username: 'nobody', passwordHash: 'scrypt$x', keepTokenHash: null }),
+      ).toBe(false);
+      expect(await store.countAccounts()).toBe(2);
+      expect(
+        (await options.reopen().then((again) => again.getAccount({ username: 'li' })))?.passwordHash,
+      ).toBe('scrypt$3');
+    });
+
+    test('disabling ends every session of the account at once; enabling clears it; a second disable keeps the first', async () => {
+      const store = await options.open();
+      await store.createAccount({ account: contractAccount('li') });
+      await store.createAccount({ account: contractAccount('zhao') });
+      await store.saveSession({ session: session('a', '2026-11-29T20:00:00.000Z') });
+      await store.saveSession({ session: session('z', '2026-11-29T20:00:00.000Z', 'zhao') });
+      const first = { at: '2026-11-29T09:00:00.000Z', reason: '离职' };
+      expect(await store.setDisabled({ username: 'li', disabled: first })).toBe(true);
+      expect(await store.getAccount({ username: 'li' })).toEqual(
+        contractAccount('li', { disabled: true, disabledAt: first.at, disabledReason: first.reason }),
+      );
+      expect(await store.getSession({ tokenHash: 'a' })).toBeUndefined();
+      expect(await store.getSession({ tokenHash: 'z' })).toMatchObject({ username: 'zhao' });
+      expect(
+        await store.setDisabled({
+          username: 'li',
+          disabled: { at: '2026-11-29T10:00:00.000Z', reason: 'again' },
+        }),
+      ).toBe(true);
+      expect((await store.getAccount({ username: 'li' }))?.disabledAt).toBe(first.at);
+      expect(
+        (await options.reopen().then((again) => again.getAccount({ username: 'li' })))?.disabledReason,
+      ).toBe('离职');
+      expect(await store.setDisabled({ username: 'li', disabled: null })).toBe(true);
+      expect(await store.getAccount({ username: 'li' })).toEqual(contractAccount('li'));
+      expect(await store.setDisabled({ username: 'nobody', disabled: first })).toBe(false);
     });
   });
 }

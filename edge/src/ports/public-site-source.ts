@@ -35,9 +35,23 @@ export type EnterpriseApplicationRequest = {
   documents: ReadonlyArray<{ name: string; sha256: string }>;
 };
 
+/** A citizen's complaint from the website, already validated (see domain/public-forms.ts). */
+export type WebComplaintRequest = {
+  /** Where the service took place: that county's desk works on the complaint with the centre. */
+  countyCode: string;
+  citizenName: string;
+  /** Canonical phone. */
+  citizenPhone: string;
+  /** One of the listed enterprises, or null when it is only named. */
+  enterpriseId: string | null;
+  enterpriseName: string;
+  kind: 'quality' | 'price';
+  description: string;
+};
+
 /** What the public website needs from the hub's records. */
 export interface PublicSiteSource {
-  /** Enterprises that may take orders now (active or warned, agreement in force). */
+  /** The recommended list: enterprises the credit lists recommend that may take orders now, unwarned. */
   listRecommendedEnterprises(): Promise<PublicEnterprise[]>;
   /** Counties an order can be placed for: those with an enrolled appliance, the home of their orders. */
   listOrderCounties(): Promise<string[]>;
@@ -48,4 +62,9 @@ export interface PublicSiteSource {
    * home): `applied`, waiting for a registry officer's review. Throws a DomainError when it is refused.
    */
   receiveApplication(options: EnterpriseApplicationRequest): Promise<{ recordId: string }>;
+  /**
+   * A new complaint record `complaint:hub:<ULID>` holding the hub's signed `file` (source `web`), decided at
+   * once (the hub is its home). Throws a DomainError when it is refused.
+   */
+  receiveWebComplaint(options: WebComplaintRequest): Promise<{ recordId: string }>;
 }

@@ -9,7 +9,7 @@ import {
   type CreateAccountRequest,
   type HubRole,
 } from '../domain/hub-accounts';
-import type { HubAccount, HubAccountStore } from '../ports/hub-account-store';
+import type { HubAccount, HubAccountStore, StaffDirectory } from '../ports/hub-account-store';
 import type { Logger } from '../ports/logger';
 import type { Service } from '../ports/service';
 
@@ -43,11 +43,11 @@ export const ADMIN_TOKEN_PRINCIPAL: HubPrincipal = Object.freeze({
 export type PublicAccount = Omit<HubAccount, 'passwordHash'>;
 
 export class LoginError extends Error {
-  readonly code: 'invalid_credentials' | 'rate_limited';
+  readonly code: 'invalid_credentials' | 'rate_limited' | 'disabled';
   readonly retryAfterSec: number | undefined;
 
   constructor(options: {
-    code: 'invalid_credentials' | 'rate_limited';
+    code: 'invalid_credentials' | 'rate_limited' | 'disabled';
     message: string;
     retryAfterSec?: number;
   }) {
@@ -69,6 +69,7 @@ export class HubAccountService implements Service {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #bootstrapPassword: string | undefined;
+  readonly #directory: StaffDirectory | undefined;
   readonly #failures = new Map<string, number[]>();
   /** Verified for unknown usernames, so timing does not tell which usernames exist. */
   #dummyHash: Promise<string> | undefined;
@@ -78,9 +79,12 @@ export class HubAccountService implements Service {
     store: HubAccountStore;
     logger: Logger;
     bootstrapAdminPassword?: string | undefined;
+    /** Where a disabled account's directory user is disabled too (the hub's directory); none: not done. */
+    directory?: StaffDirectory | undefined;
     now?: () => number;
   }) {
     this.#store = options.store;
+    this.#directory = options.directory;
     this.#logger = options.logger;
     this.#bootstrapPassword = options.bootstrapAdminPassword;
     this.#now = options.now ?? Date.now;
@@ -146,6 +150,8 @@ export class HubAccountService implements Service {
       createdAt: new Date(this.#now()).toISOString(),
       createdBy: by.username,
       disabled: false,
+      disabledAt: null,
+      disabledReason: null,
     };
     if (!(await this.#store.createAccount({ account }))) {
       throw new DomainError({
@@ -174,37 +180,28 @@ export class HubAccountService implements Service {
   }> {
     const now = this.#now();
     const keys = [`user:${options.username}`, `address:${options.address}`];
-    for (const key of keys) {
-      const recent = (this.#failures.get(key) ?? []).filter((at) => at > now - LOGIN_FAILURE_WINDOW_MS);
-      if (recent.length === 0) this.#failures.delete(key);
-      else this.#failures.set(key, recent);
-      if (recent.length >= MAX_LOGIN_FAILURES) {
-        const retryAfterSec = Math.max(
-          1,
-          Math.ceil(((recent[0] ?? now) + LOGIN_FAILURE_WINDOW_MS - now) / 1000),
-        );
-        throw new LoginError({
-          code: 'rate_limited',
-          message: `too many failed logins; try again in ${retryAfterSec} s`,
-          retryAfterSec,
-        });
-      }
-    }
+    this.#checkFailureLimit({ keys, now });
     const account = await this.#store.getAccount({ username: options.username });
     this.#dummyHash ??= hashPassword({ password: randomBytes(16).toString('hex') });
     const ok = await verifyPassword({
       password: options.password,
       hash: account?.passwordHash ?? (await this.#dummyHash),
     });
-    if (account === undefined || !ok || account.disabled) {
-      for (const key of keys) this.#failures.set(key, [...(this.#failures.get(key) ?? []), now]);
-      this.#trimFailures();
+    if (account === undefined || !ok) {
+      this.#recordFailure({ keys, now });
       this.#logger.info(
         `auth: failed login for ${JSON.stringify(options.username.slice(0, 40))} from ${options.address}`,
       );
       throw new LoginError({ code: 'invalid_credentials', message: 'wrong username or password' });
     }
     for (const key of keys) this.#failures.delete(key);
+    // Said only to someone who knows the password: it tells them whom to ask, and nobody else anything.
+    if (account.disabled) {
+      throw new LoginError({
+        code: 'disabled',
+        message: `this account was disabled${account.disabledAt === null ? '' : ` at ${account.disabledAt}`}; ask an administrator`,
+      });
+    }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now + HUB_SESSION_TTL_MS).toISOString();
     await this.#store.saveSession({
@@ -229,6 +226,160 @@ export class HubAccountService implements Service {
 
   async logout(options: { token: string }): Promise<void> {
     await this.#store.deleteSession({ tokenHash: tokenHash(options.token) });
+  }
+
+  /**
+   * A signed-in account changes its own password: the current one is checked and limited like a login
+   * (five failures per account and per address in five minutes); every other session of it ends.
+   */
+  async changeOwnPassword(options: {
+    by: HubPrincipal;
+    token: string;
+    currentPassword: string;
+    newPassword: string;
+    address: string;
+  }): Promise<void> {
+    const { by } = options;
+    if (by.via !== 'session') {
+      throw new DomainError({
+        code: DomainErrorCode.forbidden,
+        field: 'authorization',
+        message: 'authorization: the admin token has no password to change; sign in as an account',
+      });
+    }
+    const now = this.#now();
+    const keys = [`user:${by.username}`, `address:${options.address}`];
+    this.#checkFailureLimit({ keys, now });
+    const account = await this.#store.getAccount({ username: by.username });
+    const ok =
+      account !== undefined &&
+      (await verifyPassword({ password: options.currentPassword, hash: account.passwordHash }));
+    if (!ok) {
+      this.#recordFailure({ keys, now });
+      this.#logger.info(`auth: wrong current password for ${by.username} from ${options.address}`);
+      throw new DomainError({
+        code: DomainErrorCode.forbidden,
+        field: 'currentPassword',
+        message: 'currentPassword: is not the current password',
+      });
+    }
+    for (const key of keys) this.#failures.delete(key);
+    if (options.newPassword === options.currentPassword) {
+      throw new DomainError({
+        code: DomainErrorCode.invalidInput,
+        field: 'newPassword',
+        message: 'newPassword: must differ from the current password',
+      });
+    }
+    await this.#store.setPassword({
+      username: by.username,
+      passwordHash: await hashPassword({ password: options.newPassword }),
+      keepTokenHash: tokenHash(options.token),
+    });
+    this.#logger.info(`auth: ${by.username} changed their password`);
+  }
+
+  /** An administrator sets another account's password (within their scope); its sessions end. */
+  async resetPassword(options: {
+    by: HubPrincipal;
+    username: string;
+    newPassword: string;
+  }): Promise<PublicAccount> {
+    await this.#managedAccount(options);
+    await this.#store.setPassword({
+      username: options.username,
+      passwordHash: await hashPassword({ password: options.newPassword }),
+      keepTokenHash: null,
+    });
+    this.#logger.info(`auth: ${options.by.username} reset the password of ${options.username}`);
+    return this.#publicAccount(options.username);
+  }
+
+  /**
+   * An administrator disables an account within their scope (never their own): it cannot log in, its
+   * sessions end at once, and its directory user, if it has one, is disabled so its key stops too. The
+   * account is disabled first: if the directory then fails, the key can sign nothing, because only the
+   * account's own requests make the hub sign with it.
+   */
+  async disableAccount(options: {
+    by: HubPrincipal;
+    username: string;
+    reason: string;
+  }): Promise<PublicAccount> {
+    const { by, username, reason } = options;
+    if (username === by.username) {
+      throw new DomainError({
+        code: DomainErrorCode.forbidden,
+        field: 'username',
+        message: 'username: an administrator cannot disable their own account',
+      });
+    }
+    await this.#managedAccount(options);
+    await this.#store.setDisabled({
+      username,
+      disabled: { at: new Date(this.#now()).toISOString(), reason },
+    });
+    await this.#directory?.disableStaffUser({ username, reason, by });
+    this.#logger.info(`auth: ${by.username} disabled ${username}`);
+    return this.#publicAccount(username);
+  }
+
+  /**
+   * Lets a disabled account log in again (new sessions only: the old ones ended when it was disabled); its
+   * acts through the hub are signed by a new directory user, the old one staying disabled.
+   */
+  async enableAccount(options: { by: HubPrincipal; username: string }): Promise<PublicAccount> {
+    await this.#managedAccount(options);
+    await this.#store.setDisabled({ username: options.username, disabled: null });
+    await this.#directory?.renewStaffUser({ username: options.username });
+    this.#logger.info(`auth: ${options.by.username} enabled ${options.username}`);
+    return this.#publicAccount(options.username);
+  }
+
+  /** The account an administrator manages: within their scope, else 404 as if it did not exist. */
+  async #managedAccount(options: { by: HubPrincipal; username: string }): Promise<HubAccount> {
+    requireRole({ principal: options.by, roles: [Role.administrator] });
+    const account = await this.#store.getAccount({ username: options.username });
+    if (account === undefined || !scopeContains({ outer: options.by.scope, inner: account.scope })) {
+      throw new DomainError({
+        code: DomainErrorCode.notFound,
+        field: 'username',
+        message: `username: no account ${options.username} within the scope of ${options.by.username}`,
+      });
+    }
+    return account;
+  }
+
+  async #publicAccount(username: string): Promise<PublicAccount> {
+    const account = await this.#store.getAccount({ username });
+    if (account === undefined) throw new Error(`account ${username} vanished`);
+    return toPublic(account);
+  }
+
+  #checkFailureLimit(options: { keys: readonly string[]; now: number }): void {
+    const { now } = options;
+    for (const key of options.keys) {
+      const recent = (this.#failures.get(key) ?? []).filter((at) => at > now - LOGIN_FAILURE_WINDOW_MS);
+      if (recent.length === 0) this.#failures.delete(key);
+      else this.#failures.set(key, recent);
+      if (recent.length >= MAX_LOGIN_FAILURES) {
+        const retryAfterSec = Math.max(
+          1,
+          Math.ceil(((recent[0] ?? now) + LOGIN_FAILURE_WINDOW_MS - now) / 1000),
+        );
+        throw new LoginError({
+          code: 'rate_limited',
+          message: `too many failed attempts; try again in ${retryAfterSec} s`,
+          retryAfterSec,
+        });
+      }
+    }
+  }
+
+  #recordFailure(options: { keys: readonly string[]; now: number }): void {
+    for (const key of options.keys)
+      this.#failures.set(key, [...(this.#failures.get(key) ?? []), options.now]);
+    this.#trimFailures();
   }
 
   #trimFailures(): void {

@@ -36,6 +36,8 @@ const account = (username: string): HubAccount => ({
   createdAt: '2026-11-29T08:00:00.000Z',
   createdBy: 'admin',
   disabled: false,
+  disabledAt: null,
+  disabledReason: null,
 });
 
 test('accounts and sessions survive a reopen; the file is 0600 and no temporary file is left', async () => {

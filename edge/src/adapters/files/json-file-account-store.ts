@@ -13,6 +13,9 @@ const accountSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string(),
   disabled: z.boolean(),
+  // Files written before accounts could be disabled over the API have neither.
+  disabledAt: z.string().nullable().default(null),
+  disabledReason: z.string().nullable().default(null),
 });
 const sessionSchema = z.object({
   tokenHash: z.string(),
@@ -91,6 +94,52 @@ export class JsonFileAccountStore implements HubAccountStore {
       return { ...data, accounts: [...data.accounts, structuredClone(options.account)] };
     });
     return created;
+  }
+
+  async setPassword(options: {
+    username: string;
+    passwordHash: string;
+    keepTokenHash: string | null;
+  }): Promise<boolean> {
+    let found = false;
+    await this.#commit((data) => {
+      if (!data.accounts.some((a) => a.username === options.username)) return null;
+      found = true;
+      return {
+        ...data,
+        accounts: data.accounts.map((a) =>
+          a.username === options.username ? { ...a, passwordHash: options.passwordHash } : a,
+        ),
+        sessions: data.sessions.filter(
+          (s) => s.username !== options.username || s.tokenHash === options.keepTokenHash,
+        ),
+      };
+    });
+    return found;
+  }
+
+  async setDisabled(options: {
+    username: string;
+    disabled: { at: string; reason: string } | null;
+  }): Promise<boolean> {
+    const { username, disabled } = options;
+    let found = false;
+    await this.#commit((data) => {
+      if (!data.accounts.some((a) => a.username === username)) return null;
+      found = true;
+      const accounts = data.accounts.map((a) => {
+        if (a.username !== username) return a;
+        if (disabled === null) return { ...a, disabled: false, disabledAt: null, disabledReason: null };
+        // An account already disabled keeps when and why it first was.
+        return a.disabledAt !== null
+          ? { ...a, disabled: true }
+          : { ...a, disabled: true, disabledAt: disabled.at, disabledReason: disabled.reason };
+      });
+      const sessions =
+        disabled === null ? data.sessions : data.sessions.filter((s) => s.username !== username);
+      return { ...data, accounts, sessions };
+    });
+    return found;
   }
 
   async saveSession(options: { session: HubSession }): Promise<void> {

@@ -15,6 +15,12 @@ import {
   loginRequestSchema,
   revokeRequestSchema,
 } from '../../domain/hub-accounts';
+import {
+  changePasswordRequestSchema,
+  disableAccountRequestSchema,
+  resetPasswordRequestSchema,
+} from '../../domain/account-requests';
+import { usernameSchema } from '../../domain/hub-accounts';
 import type { ApplianceOversight } from '../../ports/appliance-oversight';
 import {
   ADMIN_TOKEN_PRINCIPAL,
@@ -103,17 +109,25 @@ export function installAccountRoutes(options: {
       const session = await accounts.login({ ...body, address: clientAddress(c) });
       return c.json(session);
     } catch (error) {
-      if (!(error instanceof LoginError)) throw error;
-      if (error.code === 'rate_limited') {
-        c.header('retry-after', String(error.retryAfterSec ?? 60));
-        return errorResponse(c, 429, {
-          code: HttpErrorCode.rateLimited,
-          field: null,
-          message: error.message,
-        });
-      }
-      return errorResponse(c, 401, { code: HttpErrorCode.unauthorized, field: null, message: error.message });
+      return loginErrorResponse(c, error);
     }
+  });
+
+  app.post('/api/auth/password', async (c) => {
+    const principal = principalOf(c);
+    const body = parseWith(changePasswordRequestSchema, await readJsonBody(c));
+    try {
+      await accounts.changeOwnPassword({
+        by: principal,
+        token: bearerOf(c) ?? '',
+        currentPassword: body.currentPassword,
+        newPassword: body.newPassword,
+        address: clientAddress(c),
+      });
+    } catch (error) {
+      return loginErrorResponse(c, error);
+    }
+    return c.json({ ok: true });
   });
 
   app.post('/api/auth/logout', async (c) => {
@@ -134,6 +148,27 @@ export function installAccountRoutes(options: {
     const principal = principalOf(c);
     const body = parseWith(createAccountRequestSchema, await readJsonBody(c));
     return c.json({ user: await accounts.createAccount({ by: principal, request: body }) }, 201);
+  });
+
+  app.post('/api/users/:username/password', async (c) => {
+    const principal = principalOf(c);
+    const username = usernameParam(c.req.param('username'));
+    const body = parseWith(resetPasswordRequestSchema, await readJsonBody(c));
+    const user = await accounts.resetPassword({ by: principal, username, newPassword: body.newPassword });
+    return c.json({ user });
+  });
+
+  app.post('/api/users/:username/disable', async (c) => {
+    const principal = principalOf(c);
+    const username = usernameParam(c.req.param('username'));
+    const body = parseWith(disableAccountRequestSchema, await readJsonBody(c));
+    return c.json({ user: await accounts.disableAccount({ by: principal, username, reason: body.reason }) });
+  });
+
+  app.post('/api/users/:username/enable', async (c) => {
+    const principal = principalOf(c);
+    const username = usernameParam(c.req.param('username'));
+    return c.json({ user: await accounts.enableAccount({ by: principal, username }) });
   });
 
   if (!appliances) return;
@@ -158,6 +193,30 @@ export function installAccountRoutes(options: {
     });
     return c.json({ ok: true, deviceId });
   });
+}
+
+function usernameParam(value: string): string {
+  const parsed = usernameSchema.safeParse(value);
+  if (!parsed.success)
+    throw invalidInput({ field: 'username', message: parsed.error.issues[0]?.message ?? 'is invalid' });
+  return parsed.data;
+}
+
+/** A LoginError as its answer: 429 with Retry-After, 403 for a disabled account, else 401; others rethrown. */
+function loginErrorResponse(c: Context, error: unknown): Response {
+  if (!(error instanceof LoginError)) throw error;
+  if (error.code === 'rate_limited') {
+    c.header('retry-after', String(error.retryAfterSec ?? 60));
+    return errorResponse(c, 429, { code: HttpErrorCode.rateLimited, field: null, message: error.message });
+  }
+  if (error.code === 'disabled') {
+    return errorResponse(c, 403, {
+      code: HttpErrorCode.forbidden,
+      field: 'username',
+      message: error.message,
+    });
+  }
+  return errorResponse(c, 401, { code: HttpErrorCode.unauthorized, field: null, message: error.message });
 }
 
 function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

@@ -14,9 +14,16 @@ import { JsonFileAccountStore } from '../files/json-file-account-store';
 import { FileDocumentStore } from '../files/file-document-store';
 import { JsonLinesSubmissionStore } from '../files/json-lines-submission-store';
 import { SqlOrderReportSource } from '../reports/sql-order-report-source';
+import { SqlClosingReportSource } from '../reports/sql-closing-report-source';
 import { HubApplianceOversight } from '../sync/appliance-oversight';
 import { HubPublicSite } from '../sync/hub-public-site';
+import { HubComplaints } from '../sync/hub-complaints';
+import { HubRegistry } from '../sync/hub-registry';
+import { CreditListService } from '../../services/credit-list-service';
+import { RegistryService } from '../../services/registry-service';
 import { HubSync } from '../sync/hub-sync';
+import { JsonLinesRecordingAccessLog } from '../recordings/json-lines-recording-access-log';
+import { RecordingRelayHub } from '../recordings/recording-relay-hub';
 import { createHubHttpApp, ENDPOINTS } from './http-app';
 
 /*
@@ -41,6 +48,8 @@ let app: Hono;
 let otherOrderId: string;
 let otherApplianceId: string;
 let otherDocument: string;
+let otherEnterpriseId: string;
+let otherComplaintId: string;
 const tokens = new Map<string, string>();
 
 async function makeKey(deviceId: string): Promise<DeviceKey> {
@@ -84,21 +93,49 @@ beforeAll(async () => {
   await accounts.start();
   let now = Date.now();
   const documents = new FileDocumentStore({ dir: join(dir, 'documents') });
+  const registryRecords = new HubRegistry({ store, db, propose: (o) => hub.propose(o) });
+  const credit = new CreditListService({ source: registryRecords, now: () => now });
   const site = new HubPublicSite({
     store,
     device: hubKey,
     publish: (update) => hub.server.publish(update),
     directory: () => hub.directory(),
     propose: (o) => hub.propose(o),
+    credit,
     now: () => now,
+  });
+  // 上城区's recordings have been listened to: the log names the county and a user of it.
+  const recordingLog = new JsonLinesRecordingAccessLog({
+    path: join(dir, 'recording-access.jsonl'),
+    logger: quiet,
+  });
+  await recordingLog.append({
+    entry: {
+      at: new Date(now).toISOString(),
+      username: 'sup-b',
+      displayName: '上城区质检',
+      role: 'quality_inspector',
+      countyCode: other,
+      callId: 'call-330102-1',
+      purpose: '上城区投诉',
+      range: null,
+      status: 200,
+      outcome: 'served',
+      bytes: 44,
+      durationMs: 5,
+    },
   });
   app = createHubHttpApp({
     hub,
     adminToken,
     logger: quiet,
     accounts,
+    complaints: new HubComplaints({ store, hub }),
+    recordings: { relay: new RecordingRelayHub({ hubId: 'hub-1', logger: quiet }), log: recordingLog },
     appliances: new HubApplianceOversight({ hub, store }),
     reports: new SqlOrderReportSource({ db }),
+    closingReports: new SqlClosingReportSource({ db }),
+    registry: new RegistryService({ records: registryRecords, credit, now: () => now }),
     site: {
       source: site,
       submissions: new JsonLinesSubmissionStore({ dir, logger: quiet }),
@@ -130,6 +167,31 @@ beforeAll(async () => {
       address: '上城区解放路 1 号',
       wantedAt: null,
       notes: '',
+    })
+  ).recordId;
+  // A citizen's complaint about a service in 上城区, from the website.
+  otherComplaintId = (
+    await site.receiveWebComplaint({
+      countyCode: other,
+      citizenName: '上城的李先生',
+      citizenPhone: '+8613812345679',
+      enterpriseId: null,
+      enterpriseName: '上城某家政',
+      kind: 'price',
+      description: '上城区的保洁多收了费用',
+    })
+  ).recordId;
+  // An enterprise applying to serve 上城区 only.
+  otherEnterpriseId = (
+    await site.receiveApplication({
+      kind: 'enterprise',
+      name: '上城家政',
+      licenceNumber: '91330106MA27XL0R2J',
+      contactName: '上城王经理',
+      contactPhone: '+8657188886666',
+      items: ['FAM-CLEANING'],
+      counties: [other],
+      documents: [],
     })
   ).recordId;
   await projector.catchUp();
@@ -237,6 +299,24 @@ const cases: Case[] = [
       ),
   },
   {
+    endpoint: 'GET /api/reports/calls?level=province&period=month&from=2026-01-01&to=2026-12-31',
+    calls: () =>
+      [`&within=${other}`, '&within=330100', '&within=330000', '', `&within=${other}&format=csv`].map(
+        (q) => ({
+          method: 'GET',
+          path: `/api/reports/calls?level=county&period=month&from=2026-01-01&to=2026-12-31${q}`,
+        }),
+      ),
+  },
+  {
+    endpoint: 'GET /api/reports/closings?from=2026-01-01&to=2026-12-31',
+    calls: () =>
+      [`&within=${other}`, '&within=330100', '', '&period=day&within=330000'].map((q) => ({
+        method: 'GET',
+        path: `/api/reports/closings?from=2026-01-01&to=2026-12-31${q}`,
+      })),
+  },
+  {
     endpoint: 'POST /api/auth/login',
     calls: () => [
       { method: 'POST', path: '/api/auth/login', body: { username: 'sup-b', password: 'guess-it-1234' } },
@@ -266,6 +346,118 @@ const cases: Case[] = [
     calls: () => [{ method: 'GET', path: `/api/documents/${otherDocument}` }],
   },
   { endpoint: 'GET /api/appliances', calls: () => [{ method: 'GET', path: '/api/appliances' }] },
+  {
+    endpoint: 'GET /api/recordings/:countyCode/:callId?purpose=…',
+    calls: () => [{ method: 'GET', path: `/api/recordings/${other}/call-330102-1?purpose=test` }],
+  },
+  {
+    endpoint: 'GET /api/recordings/access-log?countyCode=330106',
+    calls: () =>
+      [`?countyCode=${other}`, '', '?countyCode=330100'].map((q) => ({
+        method: 'GET',
+        path: `/api/recordings/access-log${q}`,
+      })),
+  },
+  {
+    endpoint: 'POST /api/auth/password',
+    calls: () => [
+      {
+        method: 'POST',
+        path: '/api/auth/password',
+        body: { currentPassword: password, newPassword: 'another-long-password-2' },
+      },
+    ],
+  },
+  ...(['password', 'disable', 'enable'] as const).map((action): Case => ({
+    endpoint: `POST /api/users/:username/${action}`,
+    calls: () => [
+      {
+        method: 'POST',
+        path: `/api/users/sup-b/${action}`,
+        body:
+          action === 'password'
+            ? { newPassword: 'taken-over-password-1' }
+            : action === 'disable'
+              ? { reason: '试试' }
+              : undefined,
+      },
+    ],
+  })),
+  {
+    endpoint: 'GET /api/registry/enterprises?status=&kind=&q=',
+    calls: () =>
+      ['', '?q=%E4%B8%8A%E5%9F%8E', '?status=applied'].map((q) => ({
+        method: 'GET',
+        path: `/api/registry/enterprises${q}`,
+      })),
+  },
+  {
+    endpoint: 'GET /api/registry/enterprises/:recordId',
+    calls: () => [
+      { method: 'GET', path: `/api/registry/enterprises/${encodeURIComponent(otherEnterpriseId)}` },
+    ],
+  },
+  {
+    endpoint: 'POST /api/registry/enterprises/:recordId/commands',
+    calls: () => [
+      {
+        method: 'POST',
+        path: `/api/registry/enterprises/${encodeURIComponent(otherEnterpriseId)}/commands`,
+        body: { type: 'startReview', payload: {} },
+      },
+    ],
+  },
+  {
+    endpoint: 'GET /api/registry/workers?enterpriseId=',
+    calls: () => [
+      { method: 'GET', path: `/api/registry/workers?enterpriseId=${encodeURIComponent(otherEnterpriseId)}` },
+    ],
+  },
+  {
+    endpoint: 'POST /api/registry/workers/:recordId/commands',
+    calls: () => [
+      {
+        method: 'POST',
+        path: `/api/registry/workers/${encodeURIComponent('worker:hub:01JBQ5M8X00000000000000009')}/commands`,
+        body: { type: 'suspendWorker', payload: { reason: '上城区投诉' } },
+      },
+    ],
+  },
+  {
+    endpoint: 'GET /api/complaints?status=filed&overdue=1&assignedTo=hub:inspector',
+    calls: () =>
+      ['', '?status=filed', '?overdue=0', '?assignedTo=hub%3Asup-b'].map((q) => ({
+        method: 'GET',
+        path: `/api/complaints${q}`,
+      })),
+  },
+  {
+    endpoint: 'GET /api/complaints/:recordId',
+    calls: () => [{ method: 'GET', path: `/api/complaints/${encodeURIComponent(otherComplaintId)}` }],
+  },
+  {
+    endpoint: 'POST /api/complaints',
+    calls: () => [
+      {
+        method: 'POST',
+        path: '/api/complaints',
+        body: { countyCode: other, kind: 'price', description: '上城区投诉', enterpriseName: '上城家政' },
+      },
+    ],
+  },
+  {
+    endpoint: 'POST /api/complaints/:recordId/commands',
+    calls: () =>
+      [
+        { type: 'withdraw', payload: { reason: '上城区撤回' } },
+        { type: 'assign', payload: { userId: 'hub:sup-b', role: 'quality_inspector' } },
+      ].map((body) => ({
+        method: 'POST',
+        path: `/api/complaints/${encodeURIComponent(otherComplaintId)}/commands`,
+        body,
+      })),
+  },
+  { endpoint: 'GET /api/registry/credit', calls: () => [{ method: 'GET', path: '/api/registry/credit' }] },
   {
     endpoint: 'POST /api/appliances/:deviceId/revoke',
     calls: () => [
@@ -310,6 +502,29 @@ test('the refused writes changed nothing: 上城区 keeps its appliance, and no 
   expect(users.text).not.toContain('new-b');
   const directory = await hub.directory();
   expect(directory?.devices['pwa-b-1']).toBeUndefined();
+  expect(users.text).toContain('"username":"sup-b"');
+  const supB = (JSON.parse(users.text) as { users: { username: string; disabledAt: unknown }[] }).users.find(
+    (u) => u.username === 'sup-b',
+  );
+  expect(supB?.disabledAt).toBeNull();
+  const enterprise = await call({
+    method: 'GET',
+    path: `/api/registry/enterprises/${encodeURIComponent(otherEnterpriseId)}`,
+    token: tokens.get('admin'),
+  });
+  expect(JSON.parse(enterprise.text)).toMatchObject({
+    enterprise: { status: 'applied' },
+    log: [{ type: 'apply' }],
+  });
+  const complaint = await call({
+    method: 'GET',
+    path: `/api/complaints/${encodeURIComponent(otherComplaintId)}`,
+    token: tokens.get('admin'),
+  });
+  expect(JSON.parse(complaint.text)).toMatchObject({
+    complaint: { status: 'filed', countyCode: other },
+    history: [{ type: 'file', decision: 'accepted' }],
+  });
 });
 
 test('the country administrator does reach 上城区 through the same endpoints (the cases can see a leak)', async () => {
@@ -328,6 +543,12 @@ test('the country administrator does reach 上城区 through the same endpoints 
   const document = await call({ method: 'GET', path: `/api/documents/${otherDocument}`, token });
   expect(document.status).toBe(200);
   expect(document.text).toContain(other);
+  const registry = await call({ method: 'GET', path: '/api/registry/enterprises', token });
+  expect(registry.status).toBe(200);
+  expect(registry.text).toContain('上城家政');
+  const complaints = await call({ method: 'GET', path: '/api/complaints', token });
+  expect(complaints.status).toBe(200);
+  expect(complaints.text).toContain(otherComplaintId);
 });
 
 test('logging out ends only the caller’s own session', async () => {

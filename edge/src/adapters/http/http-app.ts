@@ -30,8 +30,17 @@ import type { Logger } from '../../ports/logger';
 import { HUB_VERSION } from '../../version';
 import type { OrderReportSource } from '../../ports/order-report-source';
 import { installReportRoutes } from './report-routes';
+import { installCallReportRoutes } from './call-report-routes';
+import type { ClosingReportSource } from '../../ports/closing-report-source';
+import { installRegistryRoutes } from './registry-routes';
+import type { RegistryService } from '../../services/registry-service';
+import type { ComplaintRecords } from '../../ports/complaint-records';
+import { installComplaintRoutes } from './complaint-routes';
 import { installPublicSite, renderHomePage, type PublicSiteOptions } from './site-routes';
 import { mountPwaConsole } from './pwa-console';
+import { installRecordingRoutes } from '../recordings/recording-routes';
+import type { RecordingFetcher } from '../../ports/recording-fetcher';
+import type { RecordingAccessLog } from '../../ports/recording-access-log';
 
 /** Enrolment requests are a few hundred bytes; the cap stops a client from filling memory. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -76,7 +85,30 @@ export const ENDPOINTS = [
   {
     method: 'GET',
     path: '/api/public/complaints?limit=100',
-    description: 'admin: complaints from the website',
+    description:
+      'admin: complaints the website kept in its file before complaints became records (read-only archive)',
+  },
+  {
+    method: 'GET',
+    path: '/api/complaints?status=filed&overdue=1&assignedTo=hub:inspector',
+    description:
+      'quality inspector, legal consultant, administrator, analyst: complaint records of counties in scope',
+  },
+  {
+    method: 'GET',
+    path: '/api/complaints/:recordId',
+    description: 'the same roles: one complaint record, its evidence (recording URLs) and its history',
+  },
+  {
+    method: 'POST',
+    path: '/api/complaints',
+    description:
+      'file a complaint: JSON {countyCode, kind, description, source?, orderId?, enterpriseId?, enterpriseName?, citizenName?, citizenPhone?, evidence?, timeLimitDays?}',
+  },
+  {
+    method: 'POST',
+    path: '/api/complaints/:recordId/commands',
+    description: 'act on a complaint: JSON {type: assign|attachEvidence|decide|withdraw, payload}',
   },
   { method: 'GET', path: '/health', description: 'liveness, version, the hub device and directory' },
   {
@@ -106,6 +138,18 @@ export const ENDPOINTS = [
     description:
       'administrator, analyst, supervisor: order statistics by region and period (within, category; format=json|csv|xlsx)',
   },
+  {
+    method: 'GET',
+    path: '/api/reports/calls?level=province&period=month&from=2026-01-01&to=2026-12-31',
+    description:
+      'administrator, analyst, supervisor: the call figures counties closed, by region and period (within; format=json|csv|xlsx)',
+  },
+  {
+    method: 'GET',
+    path: '/api/reports/closings?from=2026-01-01&to=2026-12-31',
+    description:
+      'administrator, analyst, supervisor: which county closed which month (or period=day), late first',
+  },
   { method: 'POST', path: '/api/auth/login', description: 'staff login: JSON {username, password}' },
   { method: 'POST', path: '/api/auth/logout', description: 'end this session' },
   { method: 'GET', path: '/api/me', description: 'who this token stands for: role and scope' },
@@ -116,6 +160,58 @@ export const ENDPOINTS = [
     description: 'administrator: create an account: JSON {username, password, displayName, role, scope}',
   },
   {
+    method: 'POST',
+    path: '/api/auth/password',
+    description: 'change your own password: JSON {currentPassword, newPassword}; your other sessions end',
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:username/password',
+    description: "administrator: set an account's password: JSON {newPassword}; its sessions end",
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:username/disable',
+    description: 'administrator: disable an account (and its directory user): JSON {reason}',
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:username/enable',
+    description: 'administrator: enable an account again',
+  },
+  {
+    method: 'GET',
+    path: '/api/registry/enterprises?status=&kind=&q=',
+    description:
+      'registry officer, administrator (whole country): the enterprises with credit and roster size',
+  },
+  {
+    method: 'GET',
+    path: '/api/registry/enterprises/:recordId',
+    description: 'registry officer, administrator: one enterprise, its log, workers, credit, review checks',
+  },
+  {
+    method: 'POST',
+    path: '/api/registry/enterprises/:recordId/commands',
+    description: 'registry officer, administrator: review, approve, sanction…: JSON {type, payload}',
+  },
+  {
+    method: 'GET',
+    path: '/api/registry/workers?enterpriseId=',
+    description: "registry officer, administrator: an enterprise's workers",
+  },
+  {
+    method: 'POST',
+    path: '/api/registry/workers/:recordId/commands',
+    description:
+      'registry officer, administrator: training, certificates, checks, suspension: JSON {type, payload}',
+  },
+  {
+    method: 'GET',
+    path: '/api/registry/credit',
+    description: 'registry officer, inspector, analyst, administrator: the credit lists',
+  },
+  {
     method: 'GET',
     path: '/api/appliances',
     description: 'technician, administrator: every appliance with last contact, version, sync backlog',
@@ -124,6 +220,22 @@ export const ENDPOINTS = [
     method: 'POST',
     path: '/api/appliances/:deviceId/revoke',
     description: 'technician, administrator: revoke an appliance: JSON {reason}',
+  },
+  {
+    method: 'GET',
+    path: '/api/recordings/:countyCode/:callId?purpose=…',
+    description:
+      'quality inspector, legal consultant, administrator: play a call recording, fetched live from the county appliance (audio/wav, Range; logged at both ends)',
+  },
+  {
+    method: 'GET',
+    path: '/api/recordings/access-log?countyCode=330106',
+    description: 'administrator, quality inspector: who played which county recording, when and why',
+  },
+  {
+    method: 'WS',
+    path: '/relay/recordings?token=…',
+    description: "a county appliance's recording relay (sync/src/protocol/recording-relay.ts), device token",
   },
   {
     method: 'WS',
@@ -151,8 +263,18 @@ export type CreateHubHttpAppOptions = {
   appliances?: ApplianceOversight | undefined;
   /** The order statistics' counts; without them `/api/reports/orders` is not served. */
   reports?: OrderReportSource | undefined;
+  /** The counties' period closings; without them `/api/reports/calls` and `/closings` are not served. */
+  closingReports?: ClosingReportSource | undefined;
+  /** The clock that says which periods are over (who is late); defaults to Date.now. */
+  reportsNow?: (() => number) | undefined;
+  /** The registry officer's endpoints and the credit lists; without it `/api/registry/…` is not served. */
+  registry?: RegistryService | undefined;
+  /** The complaint records (`/api/complaints`); without them those endpoints are not served. */
+  complaints?: ComplaintRecords | undefined;
   /** The built PWA, served at `/console/` (pwa-console.ts); without it there is no console. */
   consoleDir?: string | undefined;
+  /** Recordings played through the counties' appliances; without them `/api/recordings/…` is not served. */
+  recordings?: { relay: RecordingFetcher; log: RecordingAccessLog } | undefined;
 };
 
 /**
@@ -294,6 +416,11 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
     });
   }
   if (options.reports) installReportRoutes({ app, source: options.reports });
+  if (options.closingReports)
+    installCallReportRoutes({ app, source: options.closingReports, now: options.reportsNow });
+  if (options.registry) installRegistryRoutes({ app, registry: options.registry });
+  if (options.complaints) installComplaintRoutes({ app, complaints: options.complaints });
+  if (options.recordings) installRecordingRoutes({ app, ...options.recordings, logger });
   if (options.consoleDir !== undefined) mountPwaConsole({ app, dir: options.consoleDir });
   if (options.site) installPublicSite({ app, ...options.site });
   installJsonErrors({ app, logger, processName: 'hub' });

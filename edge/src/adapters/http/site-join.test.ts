@@ -66,6 +66,8 @@ beforeAll(async () => {
     publish: (update) => hub.server.publish(update),
     directory: () => hub.directory(),
     propose: (o) => hub.propose(o),
+    // The recruitment form never reads the recommended list.
+    credit: { entries: () => Promise.resolve(new Map()) },
   });
   app = createHubHttpApp({
     hub,

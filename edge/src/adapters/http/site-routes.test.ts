@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { HubOperations } from '../../ports/hub-operations';
-import type { PublicEnterprise, PublicSiteSource, WebOrderRequest } from '../../ports/public-site-source';
+import type {
+  PublicEnterprise,
+  PublicSiteSource,
+  WebComplaintRequest,
+  WebOrderRequest,
+} from '../../ports/public-site-source';
 import { JsonLinesSubmissionStore } from '../files/json-lines-submission-store';
 import { createHubHttpApp, ENDPOINTS, type ErrorBody } from './http-app';
 import { forwardedClientAddress } from './site-routes';
@@ -43,7 +48,12 @@ async function makeApp(options: { rateLimit?: { limit: number; windowMs: number 
   const dir = await mkdtemp(join(tmpdir(), 'jz-site-'));
   dirs.push(dir);
   const orders: WebOrderRequest[] = [];
+  const complaints: WebComplaintRequest[] = [];
   const source: PublicSiteSource = {
+    receiveWebComplaint: (complaint) => {
+      complaints.push(complaint);
+      return Promise.resolve({ recordId: 'complaint:hub:01JBQ5M8X00000000000ABCDEF' });
+    },
     listRecommendedEnterprises: () => Promise.resolve(enterprises),
     listOrderCounties: () => Promise.resolve(['330106', '330108']),
     receiveApplication: () => Promise.reject(new Error('applications are tested in site-join.test.ts')),
@@ -63,7 +73,7 @@ async function makeApp(options: { rateLimit?: { limit: number; windowMs: number 
     logger: { info: () => {}, error: () => {} },
     site: { source, submissions, now: () => now, rateLimit: options.rateLimit, hotline: '96345' },
   });
-  return { app, orders, submissions, dir };
+  return { app, orders, complaints, submissions, dir };
 }
 
 /** Sent from a socket address, as @hono/node-server passes it in the env. */
@@ -95,6 +105,7 @@ const goodOrder = {
 const goodComplaint = {
   name: '李先生',
   phone: '0571-88886666',
+  countyCode: '330108',
   enterpriseId: enterprises[0]?.id ?? '',
   enterpriseName: '',
   kind: 'quality',
@@ -259,14 +270,14 @@ test('hostile bodies get a 4xx, never a crash', async () => {
 });
 
 test('the honeypot field makes a post look accepted while nothing is kept', async () => {
-  const { app, orders, submissions } = await makeApp();
+  const { app, orders, complaints } = await makeApp();
   const order = await post(app, '/order', { ...goodOrder, website: 'http://spam.example' });
   expect(order.status).toBe(303);
   expect(order.headers.get('location')).toBe('/order/done');
   const complaint = await post(app, '/complaint', { ...goodComplaint, website: 'x' });
   expect(complaint.status).toBe(303);
   expect(orders).toEqual([]);
-  expect(await submissions.listComplaints({ limit: 10 })).toEqual([]);
+  expect(complaints).toEqual([]);
 });
 
 test('posts are limited per client address and form: 429 with Retry-After past the limit', async () => {
@@ -295,36 +306,58 @@ test('posts are limited per client address and form: 429 with Retry-After past t
   expect(orders).toHaveLength(6);
 });
 
-test('a complaint is kept (append-only, escaped when shown) and listed for admins only', async () => {
-  const { app, submissions } = await makeApp();
+test('a complaint becomes a complaint record (its reference shown); refusals name each field', async () => {
+  const { app, complaints } = await makeApp();
   const response = await post(app, '/complaint', {
     ...goodComplaint,
     enterpriseId: '',
     enterpriseName: hostile,
   });
   expect(response.status).toBe(303);
-  expect(response.headers.get('location')).toMatch(/^\/complaint\/done\?ref=[0-9A-Z]{8}$/);
-  const [kept] = await submissions.listComplaints({ limit: 10 });
-  expect(kept).toMatchObject({
-    name: '李先生',
-    phone: '+8657188886666',
-    enterpriseId: null,
-    enterpriseName: hostile,
-    kind: 'quality',
-  });
+  // The reference is the record id's last eight characters.
+  expect(response.headers.get('location')).toBe('/complaint/done?ref=00ABCDEF');
+  expect(complaints).toEqual([
+    {
+      countyCode: '330108',
+      citizenName: '李先生',
+      citizenPhone: '+8657188886666',
+      enterpriseId: null,
+      enterpriseName: hostile,
+      kind: 'quality',
+      description: goodComplaint.description,
+    },
+  ]);
+  const done = await (await app.request('/complaint/done?ref=00ABCDEF')).text();
+  expect(done).toContain('00ABCDEF');
   const errors = await post(app, '/complaint', {
     ...goodComplaint,
+    countyCode: '110101',
     enterpriseId: 'enterprise:hub:01JBQ5M8X00000000000000009',
     kind: 'other',
     description: 'short',
   });
   expect(errors.status).toBe(400);
   const body = await errors.text();
-  for (const field of ['enterpriseId', 'kind', 'description'])
+  for (const field of ['countyCode', 'enterpriseId', 'kind', 'description'])
     expect(body, field).toContain(`data-field="${field}"`);
   const neither = await (await post(app, '/complaint', { ...goodComplaint, enterpriseId: '' })).text();
   expect(neither).toContain('data-field="enterpriseName"');
+  expect(complaints).toHaveLength(1);
+});
 
+test('the complaints the website kept in its file before complaint records are still listed, for admins only', async () => {
+  const { app, submissions } = await makeApp();
+  const kept = {
+    id: '01JBQ5M8X0000000000000000K',
+    receivedAt: now,
+    name: '李先生',
+    phone: '+8657188886666',
+    enterpriseId: null,
+    enterpriseName: hostile,
+    kind: 'quality' as const,
+    description: '保洁没有按约定完成厨房清洁。',
+  };
+  await submissions.appendComplaint({ complaint: kept });
   expect((await app.request('/api/public/complaints')).status).toBe(401);
   const listed = await app.request('/api/public/complaints?limit=5', { headers: auth });
   expect(await listed.json()).toEqual({ complaints: [kept] });

@@ -173,6 +173,7 @@ export function installPublicSite(options: PublicSiteOptions & { app: Hono }): v
         lang: langOf(c),
         hotline,
         enterprises: await source.listRecommendedEnterprises(),
+        counties: await source.listOrderCounties(),
         form: { values: {}, errors: {} },
       }),
     ),
@@ -185,26 +186,41 @@ export function installPublicSite(options: PublicSiteOptions & { app: Hono }): v
     const form = await readForm(c, [
       'name',
       'phone',
+      'countyCode',
       'enterpriseId',
       'enterpriseName',
       'kind',
       'description',
     ]);
     if (form.honeypot) return c.redirect(pathFor({ path: '/complaint/done', lang }), 303);
-    const enterprises = await source.listRecommendedEnterprises();
+    const [enterprises, counties] = await Promise.all([
+      source.listRecommendedEnterprises(),
+      source.listOrderCounties(),
+    ]);
     const parsed =
       form.errors.size === 0
-        ? webComplaintSchema({ enterpriseIds: new Set(enterprises.map((e) => e.id)) }).safeParse(form.values)
+        ? webComplaintSchema({
+            enterpriseIds: new Set(enterprises.map((e) => e.id)),
+            counties: new Set(counties),
+          }).safeParse(form.values)
         : null;
     if (!parsed?.success) {
       const state = formState({ values: form.values, formErrors: form.errors, error: parsed?.error });
-      return page(c, complaintPage({ lang, hotline, enterprises, form: state }), 400);
+      return page(c, complaintPage({ lang, hotline, enterprises, counties, form: state }), 400);
     }
-    const id = createId({ now: now() });
-    await submissions.appendComplaint({
-      complaint: { id, receivedAt: now(), ...parsed.data },
+    const complaint = parsed.data;
+    // A complaint record at the hub (its home), filed by the hub's system user and decided at once.
+    const { recordId } = await source.receiveWebComplaint({
+      countyCode: complaint.countyCode,
+      citizenName: complaint.name,
+      citizenPhone: complaint.phone,
+      enterpriseId: complaint.enterpriseId,
+      enterpriseName: complaint.enterpriseName,
+      kind: complaint.kind,
+      description: complaint.description,
     });
-    return c.redirect(pathFor({ path: `/complaint/done?ref=${id.slice(-REFERENCE_LENGTH)}`, lang }), 303);
+    const ref = recordId.slice(-REFERENCE_LENGTH);
+    return c.redirect(pathFor({ path: `/complaint/done?ref=${ref}`, lang }), 303);
   });
 
   app.get('/complaint/done', (c) =>

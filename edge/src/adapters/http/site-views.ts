@@ -14,6 +14,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { PublicEnterprise } from '../../ports/public-site-source';
 import type { StoredAnnouncement } from '../../ports/public-submissions';
+import { CENTRE_NAME } from '../../domain/centre-name';
 
 /**
  * The public website's pages, rendered on the server with `hono/html`: every interpolated value is
@@ -22,8 +23,6 @@ import type { StoredAnnouncement } from '../../ports/public-submissions';
  */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 export type Lang = 'zh' | 'en';
-
-export const CENTRE_NAME = { zh: '家政服务网络中心', en: 'Domestic Service Network Centre' } as const;
 
 const text = {
   zh: {
@@ -50,6 +49,7 @@ const text = {
     servesCounties: '服务区县',
     orderIntro: '提交后，订单交由所在区县的服务中心确认并派单，工作人员会电话联系您。',
     noCounties: '网上下单暂未开通，请拨打服务热线。',
+    noComplaintCounties: '网上投诉暂未开通，请拨打服务热线。',
     name: '姓名',
     phone: '联系电话',
     county: '所在区县',
@@ -124,6 +124,7 @@ const text = {
     orderIntro:
       "Your order goes to your county's service centre, which confirms it, dispatches it and calls you.",
     noCounties: 'Online ordering is not open yet; please call the hotline.',
+    noComplaintCounties: 'Online complaints are not open yet; please call the hotline.',
     name: 'Name',
     phone: 'Phone',
     county: 'County',
@@ -528,10 +529,23 @@ export function complaintPage(options: {
   lang: Lang;
   hotline: string;
   enterprises: readonly PublicEnterprise[];
+  /** Counties a complaint can be filed for: the network's, whose desks work on it with the centre. */
+  counties: readonly string[];
   form: FormState;
 }): Html {
   const { lang, form } = options;
   const t = text[lang];
+  if (options.counties.length === 0) {
+    return layout({
+      lang,
+      hotline: options.hotline,
+      title: t.complaint,
+      body: html`<p>${t.noComplaintCounties}</p>`,
+    });
+  }
+  const countyOptions = options.counties.map((code) =>
+    option({ value: code, label: countyName(code), selected: form.values.countyCode }),
+  );
   const kinds = (['quality', 'price'] as const).map(
     (kind) =>
       html`<label class="choice"
@@ -550,6 +564,15 @@ export function complaintPage(options: {
     <form method="post" action="${pathFor({ path: '/complaint', lang })}" accept-charset="utf-8">
       ${textInput({ name: 'name', label: t.name, form, lang, maxLength: 40, required: true, autocomplete: 'name' })}
       ${textInput({ name: 'phone', label: t.phone, form, lang, type: 'tel', maxLength: 40, required: true, autocomplete: 'tel' })}
+      ${fieldRow({
+        name: 'countyCode',
+        label: t.county,
+        form,
+        lang,
+        control: html`<select ${inputAttributes({ name: 'countyCode', form })} required>
+          ${option({ value: '', label: t.chooseCounty, selected: form.values.countyCode ?? '' })}${countyOptions}
+        </select>`,
+      })}
       ${fieldRow({
         name: 'enterpriseId',
         label: t.enterprise,

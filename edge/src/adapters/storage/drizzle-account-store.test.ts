@@ -72,3 +72,26 @@ test('an existing accounts.json is imported once, then renamed to accounts.json.
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a table made before accounts could be disabled over the API gains the columns, its accounts enabled', async () => {
+  await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions');
+  await pglite.exec(`CREATE TABLE hub_accounts (
+    username text PRIMARY KEY, password_hash text NOT NULL, display_name text NOT NULL, role text NOT NULL,
+    scope jsonb NOT NULL, created_at text NOT NULL, created_by text NOT NULL, disabled boolean NOT NULL
+  )`);
+  await pglite.exec(`INSERT INTO hub_accounts VALUES ('li', 'scrypt$x', '李', 'technician',
+    '{"level":"county","code":"330106"}', '2026-11-29T08:00:00.000Z', 'admin', false)`);
+  const store = await DrizzleAccountStore.open({ db: db() });
+  expect(await store.getAccount({ username: 'li' })).toMatchObject({
+    disabled: false,
+    disabledAt: null,
+    disabledReason: null,
+  });
+  expect(
+    await store.setDisabled({ username: 'li', disabled: { at: '2026-11-30T00:00:00.000Z', reason: '离职' } }),
+  ).toBe(true);
+  expect(
+    (await DrizzleAccountStore.open({ db: db() }).then((again) => again.getAccount({ username: 'li' })))
+      ?.disabledAt,
+  ).toBe('2026-11-30T00:00:00.000Z');
+});

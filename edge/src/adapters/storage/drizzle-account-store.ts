@@ -1,5 +1,5 @@
 import type { ProjectionDatabase } from '@jiazheng/sync/projections';
-import { asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, ne, sql } from 'drizzle-orm';
 import { bigint, boolean, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import {
   accountScopeSchema,
@@ -25,6 +25,8 @@ export const hubAccounts = pgTable('hub_accounts', {
   createdAt: text('created_at').notNull(),
   createdBy: text('created_by').notNull(),
   disabled: boolean('disabled').notNull(),
+  disabledAt: text('disabled_at'),
+  disabledReason: text('disabled_reason'),
 });
 
 export const hubSessions = pgTable(
@@ -52,8 +54,13 @@ export const createAccountSchemaSql = [
   scope jsonb NOT NULL,
   created_at text NOT NULL,
   created_by text NOT NULL,
-  disabled boolean NOT NULL
+  disabled boolean NOT NULL,
+  disabled_at text,
+  disabled_reason text
 )`,
+  // Tables made before accounts could be disabled over the API.
+  `ALTER TABLE hub_accounts ADD COLUMN IF NOT EXISTS disabled_at text`,
+  `ALTER TABLE hub_accounts ADD COLUMN IF NOT EXISTS disabled_reason text`,
   `CREATE TABLE IF NOT EXISTS hub_sessions (
   token_hash text PRIMARY KEY,
   username text NOT NULL,
@@ -139,6 +146,59 @@ export class DrizzleAccountStore implements HubAccountStore {
 
   async deleteSession(options: { tokenHash: string }): Promise<void> {
     await this.#db.delete(hubSessions).where(eq(hubSessions.tokenHash, options.tokenHash));
+  }
+
+  async setPassword(options: {
+    username: string;
+    passwordHash: string;
+    keepTokenHash: string | null;
+  }): Promise<boolean> {
+    // One transaction: a new password never stands beside the sessions the old one opened.
+    return this.#db.transaction(async (tx) => {
+      const changed = await tx
+        .update(hubAccounts)
+        .set({ passwordHash: options.passwordHash })
+        .where(eq(hubAccounts.username, options.username))
+        .returning({ username: hubAccounts.username });
+      if (changed.length === 0) return false;
+      const mine = eq(hubSessions.username, options.username);
+      await tx
+        .delete(hubSessions)
+        .where(
+          options.keepTokenHash === null ? mine : and(mine, ne(hubSessions.tokenHash, options.keepTokenHash)),
+        );
+      return true;
+    });
+  }
+
+  async setDisabled(options: {
+    username: string;
+    disabled: { at: string; reason: string } | null;
+  }): Promise<boolean> {
+    const { username, disabled } = options;
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ username: hubAccounts.username })
+        .from(hubAccounts)
+        .where(eq(hubAccounts.username, username))
+        .for('update');
+      if (row === undefined) return false;
+      if (disabled === null) {
+        await tx
+          .update(hubAccounts)
+          .set({ disabled: false, disabledAt: null, disabledReason: null })
+          .where(eq(hubAccounts.username, username));
+        return true;
+      }
+      // An account already disabled keeps when and why it first was.
+      await tx
+        .update(hubAccounts)
+        .set({ disabled: true, disabledAt: disabled.at, disabledReason: disabled.reason })
+        .where(and(eq(hubAccounts.username, username), isNull(hubAccounts.disabledAt)));
+      await tx.update(hubAccounts).set({ disabled: true }).where(eq(hubAccounts.username, username));
+      await tx.delete(hubSessions).where(eq(hubSessions.username, username));
+      return true;
+    });
   }
 
   async deleteExpiredSessions(options: { now: string }): Promise<number> {

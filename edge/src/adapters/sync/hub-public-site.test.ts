@@ -1,4 +1,4 @@
-import { ReviewCheck, type OrderState } from '@jiazheng/sync/domain';
+import { ReviewCheck, type EnterpriseState, type OrderState } from '@jiazheng/sync/domain';
 import {
   exportPublicKey,
   generateDeviceKeys,
@@ -9,6 +9,8 @@ import { HomeService, proposeToStore, viewStoredRecord } from '@jiazheng/sync/re
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
 import type { DeviceKey } from '@jiazheng/sync/node';
 import { expect, test } from 'vitest';
+import type { CreditFacts } from '../../domain/registry-credit';
+import { CreditListService } from '../../services/credit-list-service';
 import { HubPublicSite } from './hub-public-site';
 import { HubSync } from './hub-sync';
 
@@ -27,6 +29,31 @@ async function startWorld() {
   await hub.start();
   const published: string[] = [];
   let now = Date.now();
+  // The credit lists from the enterprises' records, with the rest of each one's facts set by the test.
+  const trainedWorkers = new Map<string, number>();
+  const credit = new CreditListService({
+    now: () => now,
+    source: {
+      readCreditFacts: async (): Promise<CreditFacts[]> => {
+        const facts: CreditFacts[] = [];
+        for (const change of await store.listChanges({ after: 0, limit: 100, prefixes: ['enterprise:'] })) {
+          const record = await store.readRecord({ recordId: change.recordId });
+          const doc = loadRecordDoc({ recordId: change.recordId, update: record?.update ?? null });
+          const state = readRecordSnapshot({ doc, recordId: change.recordId }).state as EnterpriseState;
+          doc.destroy();
+          const trained = trainedWorkers.get(state.id) ?? 0;
+          facts.push({
+            enterprise: state,
+            returnVisits: { count: 20, satisfactionSum: 95 },
+            workers: { total: 4, withValidTraining: trained },
+            inspections: [],
+            upheldComplaints: [],
+          });
+        }
+        return facts;
+      },
+    },
+  });
   const site = new HubPublicSite({
     store,
     device: hubKey,
@@ -36,9 +63,10 @@ async function startWorld() {
     },
     directory: () => hub.directory(),
     propose: (o) => hub.propose(o),
+    credit,
     now: () => now,
   });
-  return { store, hub, hubKey, site, published, advance: (ms: number) => (now += ms) };
+  return { store, hub, hubKey, site, published, trainedWorkers, advance: (ms: number) => (now += ms) };
 }
 
 test('an order goes only to a county with an enrolled appliance, signed by the hub, and that county accepts it', async () => {
@@ -129,8 +157,8 @@ test('an order goes only to a county with an enrolled appliance, signed by the h
   await hub.stop();
 });
 
-test('recommended enterprises: only those that may take orders, active before warned', async () => {
-  const { store, hub, site, advance } = await startWorld();
+test('recommended enterprises: those the credit lists recommend that may take orders and carry no warning, best first', async () => {
+  const { store, hub, site, trainedWorkers, advance } = await startWorld();
   const officer = await makeKey('pwa-registry');
   await hub.provisionDevice({
     userId: 'officer-zhao',
@@ -209,16 +237,41 @@ test('recommended enterprises: only those that may take orders, active before wa
     name: '阿福家政',
     then: ['activate', 'warn'],
   });
-  await makeEnterprise({ id: '01JBQ5M8X00000000000000003', name: '不良家政', then: ['activate', 'suspend'] });
-  await makeEnterprise({ id: '01JBQ5M8X00000000000000004', name: '待审家政', then: [] });
+  const suspended = await makeEnterprise({
+    id: '01JBQ5M8X00000000000000003',
+    name: '不良家政',
+    then: ['activate', 'suspend'],
+  });
+  const pending = await makeEnterprise({ id: '01JBQ5M8X00000000000000004', name: '待审家政', then: [] });
+  const untrained = await makeEnterprise({
+    id: '01JBQ5M8X00000000000000005',
+    name: '新开家政',
+    then: ['activate'],
+  });
+  const threeOfFour = await makeEnterprise({
+    id: '01JBQ5M8X00000000000000006',
+    name: '滨江家政',
+    then: ['activate'],
+  });
+  // 20 visits rated 95 in all, with the 5 assumed at 4: mean 4.6, 36 of 40; 25 for no complaints, 20 for
+  // no findings; the training share decides: 4 of 4 trained 15 (96), 3 of 4 11.3 (92.3), none 0 (81: normal).
+  for (const id of [active, warned, suspended, pending]) trainedWorkers.set(id, 4);
+  trainedWorkers.set(threeOfFour, 3);
+  trainedWorkers.set(untrained, 0);
 
   const listed = await site.listRecommendedEnterprises();
+  // The warned one scores as well, but a warning is a sanction; the suspended one is punished whatever it
+  // scores; the applicant has no score yet.
   expect(listed.map((e) => [e.id, e.status])).toEqual([
     [active, 'active'],
-    [warned, 'warned'],
+    [threeOfFour, 'active'],
   ]);
   expect(listed[0]).toMatchObject({ name: '西湖家政', items: ['FAM-CLEANING'], counties: ['330106'] });
-  advance(60_000);
+  trainedWorkers.set(threeOfFour, 4);
+  advance(20_000);
   expect(await site.listRecommendedEnterprises()).toEqual(listed);
+  // Both caches (the site's and the credit lists') expire; equal scores then go by name: 滨江 before 西湖.
+  advance(61_000);
+  expect((await site.listRecommendedEnterprises()).map((e) => e.id)).toEqual([threeOfFour, active]);
   await hub.stop();
 });

@@ -2,6 +2,7 @@ import {
   checkEnterpriseDispatchable,
   createId,
   formatRecordId,
+  defaultComplaintDueAt,
   type DirectoryState,
   type EnterpriseState,
 } from '@jiazheng/sync/domain';
@@ -16,8 +17,10 @@ import type {
   EnterpriseApplicationRequest,
   PublicEnterprise,
   PublicSiteSource,
+  WebComplaintRequest,
   WebOrderRequest,
 } from '../../ports/public-site-source';
+import type { CreditEntry } from '../../domain/registry-credit';
 import { HUB_USER_ID, type HubSync } from './hub-sync';
 
 const PAGE_SIZE = 500;
@@ -37,6 +40,7 @@ export class HubPublicSite implements PublicSiteSource {
   readonly #publish: (options: { recordId: string; update: Uint8Array }) => Promise<unknown>;
   readonly #directory: () => Promise<DirectoryState | null>;
   readonly #propose: HubSync['propose'];
+  readonly #credit: { entries(): Promise<ReadonlyMap<string, CreditEntry>> };
   readonly #now: () => number;
   #enterprises: { at: number; value: Promise<PublicEnterprise[]> } | null = null;
   #counties: { at: number; value: Promise<string[]> } | null = null;
@@ -49,8 +53,11 @@ export class HubPublicSite implements PublicSiteSource {
     directory: () => Promise<DirectoryState | null>;
     /** Signs, publishes and decides on a hub-homed record (HubSync.propose): applications are decided at once. */
     propose: HubSync['propose'];
+    /** The credit lists (CreditListService): only enterprises on the recommended list are shown. */
+    credit: { entries(): Promise<ReadonlyMap<string, CreditEntry>> };
     now?: () => number;
   }) {
+    this.#credit = options.credit;
     this.#store = options.store;
     this.#device = options.device;
     this.#publish = options.publish;
@@ -120,6 +127,34 @@ export class HubPublicSite implements PublicSiteSource {
     }
   }
 
+  async receiveWebComplaint(options: WebComplaintRequest): Promise<{ recordId: string }> {
+    const filedAt = this.#now();
+    const recordId = formatRecordId({ kind: 'complaint', scope: 'hub', id: createId({ now: filedAt }) });
+    await this.#propose({
+      recordId,
+      commands: [
+        {
+          type: 'file',
+          payload: {
+            complaintId: recordId,
+            source: 'web',
+            countyCode: options.countyCode,
+            orderId: null,
+            enterpriseId: options.enterpriseId,
+            enterpriseName: options.enterpriseName,
+            kind: options.kind,
+            description: options.description,
+            citizenName: options.citizenName,
+            citizenPhone: options.citizenPhone,
+            evidence: [],
+            dueAt: defaultComplaintDueAt({ kind: options.kind, filedAt }),
+          },
+        },
+      ],
+    });
+    return { recordId };
+  }
+
   async receiveApplication(options: EnterpriseApplicationRequest): Promise<{ recordId: string }> {
     const recordId = formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId({ now: this.#now() }) });
     await this.#propose({
@@ -144,29 +179,37 @@ export class HubPublicSite implements PublicSiteSource {
     return { recordId };
   }
 
+  /**
+   * The registry's recommended list as citizens see it: enterprises on it that may take orders now and
+   * carry no warning (a warned enterprise may still be dispatched to, but the centre does not recommend
+   * it), best score first, then by name as a Chinese reader sorts.
+   */
   async #readEnterprises(options: { now: number }): Promise<PublicEnterprise[]> {
-    const found: PublicEnterprise[] = [];
+    const credit = await this.#credit.entries();
+    const found: { enterprise: PublicEnterprise; score: number }[] = [];
     for await (const recordId of this.#listRecordIds({ prefix: 'enterprise:' })) {
       const state = await this.#readAccepted({ recordId });
       if (state === null) continue;
       const enterprise = state as EnterpriseState;
+      const entry = credit.get(enterprise.id);
+      if (entry?.list !== 'recommended' || enterprise.status === 'warned') continue;
       if (!checkEnterpriseDispatchable({ enterprise, at: options.now }).dispatchable) continue;
       found.push({
-        id: enterprise.id,
-        name: enterprise.name,
-        kind: enterprise.kind,
-        status: enterprise.status === 'warned' ? 'warned' : 'active',
-        items: enterprise.items,
-        counties: enterprise.counties,
+        score: entry.score,
+        enterprise: {
+          id: enterprise.id,
+          name: enterprise.name,
+          kind: enterprise.kind,
+          status: 'active',
+          items: enterprise.items,
+          counties: enterprise.counties,
+        },
       });
     }
-    // The record keeps no credit score and computing one reads every order of every county: until the
-    // registry keeps scores, active before warned, then by name as a Chinese reader sorts.
     const collator = new Intl.Collator('zh-CN');
-    return found.sort(
-      (a, b) =>
-        Number(a.status === 'warned') - Number(b.status === 'warned') || collator.compare(a.name, b.name),
-    );
+    return found
+      .sort((a, b) => b.score - a.score || collator.compare(a.enterprise.name, b.enterprise.name))
+      .map((f) => f.enterprise);
   }
 
   async #readCounties(): Promise<string[]> {

@@ -25,6 +25,7 @@ import {
   createReplicaPolicy,
   digestRecords,
   HomeService,
+  type ExclusiveRun,
   reportStoredRecord,
   type RecordDigests,
   type RecordReport,
@@ -43,7 +44,7 @@ import { ContactTrackingSyncServer, SyncContacts } from './sync-contacts';
 export const HUB_USER_ID = 'hub';
 const DIRECTORY_META_KEY = 'hub:directoryId';
 /** What the hub is home of: the directory and the registry. Counties' orders are homed at their appliances. */
-const HOME_PREFIXES = ['directory:', 'enterprise:', 'worker:', 'inspection:'] as const;
+const HOME_PREFIXES = ['directory:', 'enterprise:', 'worker:', 'inspection:', 'complaint:'] as const;
 
 /** One command to sign at the hub; its record kind's schema checks the payload when it is decided. */
 export type HubCommand = { type: string; payload: unknown };
@@ -80,7 +81,17 @@ export class HubSync implements Service, HubOperations {
   #directoryId: string | null = null;
   readonly #staffKeys = new Map<string, DeviceKey>();
 
-  constructor(options: { store: RecordStore; device: DeviceKey; logger: Logger; now?: () => number }) {
+  readonly #exclusive: ExclusiveRun | undefined;
+
+  constructor(options: {
+    store: RecordStore;
+    device: DeviceKey;
+    logger: Logger;
+    now?: () => number;
+    /** Several hub processes on one PostgreSQL: one of them at a time decides a given record. */
+    exclusive?: ExclusiveRun;
+  }) {
+    this.#exclusive = options.exclusive;
     this.#store = options.store;
     this.#device = options.device;
     this.#logger = options.logger;
@@ -124,6 +135,7 @@ export class HubSync implements Service, HubOperations {
       directoryId,
       selfDeviceId: this.#device.deviceId,
       trusted: [trusted],
+      ...(this.#exclusive && { exclusive: this.#exclusive }),
       publish: ({ recordId, update }) => this.server.publish({ recordId, update }),
     });
     const recovered = await this.#home.recover({ prefixes: HOME_PREFIXES });
@@ -210,6 +222,50 @@ export class HubSync implements Service, HubOperations {
     await this.#proposeAndDecide({
       commands: [{ type: 'revokeDevice', payload: { deviceId: options.deviceId, reason: options.reason } }],
     });
+  }
+
+  /**
+   * Disables a hub account's directory user (`hub:<username>`), signed by the administrator who disabled
+   * the account (the directory lets administrators, not the hub's system user, disable users), so its
+   * custodial key stops: the directory refuses the user's devices everywhere it syncs. False when the
+   * account never acted through the hub (no such user); already disabled proposes nothing.
+   */
+  async disableStaffUser(options: { username: string; reason: string; by: StaffActor }): Promise<boolean> {
+    const userId = await this.#staffUserIdOf({ username: options.username });
+    const user = (await this.#requireHome().directory())?.users[userId];
+    if (!user) return false;
+    if (user.disabledAt !== null) return true;
+    await this.propose({
+      recordId: this.#directoryId ?? '',
+      commands: [{ type: 'disableUser', payload: { userId, reason: options.reason } }],
+      staff: options.by,
+    });
+    this.#staffKeys.delete(userId);
+    return true;
+  }
+
+  /**
+   * Gives a hub account enabled again a new directory user, since the directory cannot enable a disabled
+   * one: `hub:<username>:2` (then `:3`, …) with a new custodial key, enrolled at its next act. Records
+   * signed before keep naming the old user. Nothing to do when its user is not disabled (or it has none).
+   */
+  async renewStaffUser(options: { username: string }): Promise<string> {
+    const directory = await this.#requireHome().directory();
+    const current = await this.#staffUserIdOf(options);
+    if (directory?.users[current]?.disabledAt == null) return current;
+    const base = staffUserId(options);
+    let generation = 2;
+    while (directory.users[`${base}:${generation}`]) generation++;
+    const next = `${base}:${generation}`;
+    await this.#store.setMeta({ key: `hub:staffUserId:${options.username}`, value: next });
+    return next;
+  }
+
+  /** The directory user an account signs as now: `hub:<username>`, or the one it got when enabled again. */
+  async #staffUserIdOf(options: { username: string }): Promise<string> {
+    return (
+      (await this.#store.getMeta({ key: `hub:staffUserId:${options.username}` })) ?? staffUserId(options)
+    );
   }
 
   digest(options: { prefix: string }): Promise<RecordDigests> {
@@ -352,7 +408,7 @@ export class HubSync implements Service, HubOperations {
   async #staffSigner(
     staff: StaffActor,
   ): Promise<{ device: SigningDevice; actor: { userId: string; role: string } }> {
-    const userId = staffUserId({ username: staff.username });
+    const userId = await this.#staffUserIdOf({ username: staff.username });
     const cached = this.#staffKeys.get(userId);
     const metaKey = `hub:staffKey:${userId}`;
     let key = cached;
