@@ -9,7 +9,26 @@ import type {
   User,
   Wallboard,
 } from './types';
-import type { ApplianceEntry, HubAccount, NewHubAccount, OrderReport, OrderReportQuery } from './hub-types';
+import type {
+  ApplianceEntry,
+  ComplaintCommandRequest,
+  ComplaintDetail,
+  ComplaintListQuery,
+  ComplaintRow,
+  NewComplaintRequest,
+  CreditReport,
+  EnterpriseCommandRequest,
+  EnterpriseDetail,
+  EnterpriseListQuery,
+  EnterpriseRow,
+  HubAccount,
+  NewHubAccount,
+  OrderReport,
+  CallReport,
+  PeriodClosing,
+  OrderReportQuery,
+  WorkerRow,
+} from './hub-types';
 
 /** An answer from the appliance that is not 2xx, or no answer at all (`status` 0, code `network`). */
 export class ApiError extends Error {
@@ -56,7 +75,13 @@ export class ApiClient {
     this.#onUnauthorized = options.onUnauthorized;
   }
 
-  async #send(options: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<Response> {
+  async #send(options: {
+    method: 'GET' | 'POST';
+    path: string;
+    body?: unknown;
+    /** A 401 naming this field is a wrong answer in a form (the current password), not an ended session. */
+    formField?: string;
+  }): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.#getToken();
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -83,7 +108,9 @@ export class ApiClient {
     } catch {
       // Not JSON (a proxy's error page): the status says enough.
     }
-    if (response.status === 401) this.#onUnauthorized?.();
+    const formRefusal =
+      options.formField !== undefined && isErrorBody(body) && body.error.field === options.formField;
+    if (response.status === 401 && !formRefusal) this.#onUnauthorized?.();
     if (isErrorBody(body)) {
       throw new ApiError({ status: response.status, ...body.error, field: body.error.field ?? null });
     }
@@ -185,6 +212,25 @@ export class ApiClient {
     return this.#json({ method: 'GET', path: '/api/wallboard' });
   }
 
+  /** The county's closed periods (`GET /api/periods`; supervisor, admin). */
+  periods(): Promise<{ countyCode: string; closings: PeriodClosing[] }> {
+    return this.#json({ method: 'GET', path: '/api/periods' });
+  }
+
+  /** Closes a day or a month that is over; a 409 (not over, already closed) is an ApiError naming `period`. */
+  closePeriod(options: {
+    period: { kind: 'day' | 'month'; start: string };
+  }): Promise<{ closing: PeriodClosing }> {
+    return this.#json({ method: 'POST', path: '/api/periods/close', body: options });
+  }
+
+  /** The call figures the counties closed, at the hub (`GET /api/reports/calls`). */
+  callReport(options: { query: OrderReportQuery }): Promise<CallReport> {
+    // Calls have no category: the hub refuses one.
+    const search = reportSearch({ ...options.query, category: undefined });
+    return this.#json({ method: 'GET', path: `/api/reports/calls?${search}` });
+  }
+
   /** Enrols this browser's signing key for the logged-in user (`POST /api/devices`). */
   enrolDevice(options: { deviceId: string; publicKey: string }): Promise<DeviceEnrolment> {
     return this.#json({ method: 'POST', path: '/api/devices', body: options });
@@ -237,6 +283,175 @@ export class ApiClient {
     return (
       await this.#json<{ user: HubAccount }>({ method: 'POST', path: '/api/users', body: options.account })
     ).user;
+  }
+
+  /** Changes the signed-in hub user's own password. A wrong current one is refused (403) on `currentPassword`. */
+  async changePassword(options: { currentPassword: string; newPassword: string }): Promise<void> {
+    await this.#send({
+      method: 'POST',
+      path: '/api/auth/password',
+      body: options,
+      formField: 'currentPassword',
+    });
+  }
+
+  /** An administrator sets another account's password; that account's sessions end. */
+  async resetPassword(options: { username: string; newPassword: string }): Promise<void> {
+    await this.#send({
+      method: 'POST',
+      path: `/api/users/${encodeURIComponent(options.username)}/password`,
+      body: { newPassword: options.newPassword },
+    });
+  }
+
+  /** Disables an account (administrator): its sessions end and it cannot sign in until enabled again. */
+  async disableUser(options: { username: string; reason: string }): Promise<HubAccount> {
+    return (
+      await this.#json<{ user: HubAccount }>({
+        method: 'POST',
+        path: `/api/users/${encodeURIComponent(options.username)}/disable`,
+        body: { reason: options.reason },
+      })
+    ).user;
+  }
+
+  async enableUser(options: { username: string }): Promise<HubAccount> {
+    return (
+      await this.#json<{ user: HubAccount }>({
+        method: 'POST',
+        path: `/api/users/${encodeURIComponent(options.username)}/enable`,
+        body: {},
+      })
+    ).user;
+  }
+
+  /** The registry's enterprises and volunteer groups (registry officer, administrator). */
+  async registryEnterprises(options: { query: EnterpriseListQuery }): Promise<EnterpriseRow[]> {
+    const search = new URLSearchParams();
+    const { status, kind, q } = options.query;
+    if (status !== undefined) search.set('status', status);
+    if (kind !== undefined) search.set('kind', kind);
+    if (q !== undefined && q.trim() !== '') search.set('q', q.trim());
+    const text = search.toString();
+    return (
+      await this.#json<{ enterprises: EnterpriseRow[] }>({
+        method: 'GET',
+        path: `/api/registry/enterprises${text === '' ? '' : `?${text}`}`,
+      })
+    ).enterprises;
+  }
+
+  /** One enterprise with its log, workers, explained credit score and the checks an approval needs. */
+  registryEnterprise(options: { recordId: string }): Promise<EnterpriseDetail> {
+    return this.#json({
+      method: 'GET',
+      path: `/api/registry/enterprises/${encodeURIComponent(options.recordId)}`,
+    });
+  }
+
+  /** Proposes a command to the enterprise's record at its home; a refusal is an ApiError naming the field. */
+  async registryCommand(options: {
+    recordId: string;
+    command: EnterpriseCommandRequest;
+  }): Promise<EnterpriseRow> {
+    return (
+      await this.#json<{ enterprise: EnterpriseRow }>({
+        method: 'POST',
+        path: `/api/registry/enterprises/${encodeURIComponent(options.recordId)}/commands`,
+        body: options.command,
+      })
+    ).enterprise;
+  }
+
+  async registryWorkers(options: { enterpriseId: string }): Promise<WorkerRow[]> {
+    const search = new URLSearchParams({ enterpriseId: options.enterpriseId });
+    return (
+      await this.#json<{ workers: WorkerRow[] }>({
+        method: 'GET',
+        path: `/api/registry/workers?${search.toString()}`,
+      })
+    ).workers;
+  }
+
+  /** The credit lists: recommended, punishment, normal. */
+  creditLists(): Promise<CreditReport> {
+    return this.#json({ method: 'GET', path: '/api/registry/credit' });
+  }
+
+  /**
+   * An applicant's uploaded document as a Blob (its type from the hub's content-type): a link or an <img>
+   * cannot send the Bearer token.
+   */
+  async document(options: { sha256: string }): Promise<Blob> {
+    const response = await this.#send({
+      method: 'GET',
+      path: `/api/documents/${encodeURIComponent(options.sha256)}`,
+    });
+    return response.blob();
+  }
+
+  /** The complaints of counties within the caller's scope (arbitration, central office), nearest limit first. */
+  async complaints(options: { query: ComplaintListQuery }): Promise<ComplaintRow[]> {
+    const search = new URLSearchParams();
+    const { status, overdue, assignedTo } = options.query;
+    if (status !== undefined) search.set('status', status);
+    if (overdue !== undefined) search.set('overdue', overdue);
+    if (assignedTo !== undefined) search.set('assignedTo', assignedTo);
+    const text = search.toString();
+    return (
+      await this.#json<{ complaints: ComplaintRow[] }>({
+        method: 'GET',
+        path: `/api/complaints${text === '' ? '' : `?${text}`}`,
+      })
+    ).complaints;
+  }
+
+  /** One complaint with the history of what was proposed on it. */
+  complaint(options: { recordId: string }): Promise<ComplaintDetail> {
+    return this.#json({ method: 'GET', path: `/api/complaints/${encodeURIComponent(options.recordId)}` });
+  }
+
+  /** Files a complaint at the hub (e.g. a citizen who phoned the centre); a refusal names the field. */
+  async fileComplaint(options: { complaint: NewComplaintRequest }): Promise<ComplaintRow> {
+    return (
+      await this.#json<{ complaint: ComplaintRow }>({
+        method: 'POST',
+        path: '/api/complaints',
+        body: options.complaint,
+      })
+    ).complaint;
+  }
+
+  /** Proposes a command on a complaint at the hub, its home; a refusal is an ApiError naming the field. */
+  async complaintCommand(options: {
+    recordId: string;
+    command: ComplaintCommandRequest;
+  }): Promise<ComplaintRow> {
+    return (
+      await this.#json<{ complaint: ComplaintRow }>({
+        method: 'POST',
+        path: `/api/complaints/${encodeURIComponent(options.recordId)}/commands`,
+        body: options.command,
+      })
+    ).complaint;
+  }
+
+  /**
+   * A county's recording relayed by the hub, as a Blob, from the `url` the complaint's evidence carries
+   * (`/api/recordings/<county>/<callId>?purpose=<recordId>`): an <audio src> cannot send the Bearer token.
+   * Only the hub's own recording paths are fetched, so a tampered record cannot send the token elsewhere.
+   */
+  async relayedRecording(options: { url: string }): Promise<Blob> {
+    if (!/^\/api\/recordings\/\d{6}\/[^/?#]+\?purpose=[^#]+$/.test(options.url)) {
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_url',
+        field: 'url',
+        message: 'not a recording of the hub',
+      });
+    }
+    const response = await this.#send({ method: 'GET', path: options.url });
+    return response.blob();
   }
 
   /** `ws://host/sync?token=…`: the record sync with the appliance, authenticated by a device token. */

@@ -1,7 +1,24 @@
 /**
  * The hub's HTTP shapes the central office's screens read (edge/README.md, edge/src/domain/order-report.ts,
  * edge/src/ports/appliance-oversight.ts). Copied, not imported: the PWA talks to the hub over its protocol only.
+ * The registry's rows are the shared domain's states (@jiazheng/sync) with what the hub adds to them.
  */
+import type {
+  ComplaintEvidence,
+  ComplaintEvidenceRef,
+  ComplaintRecordKind,
+  ComplaintSource,
+  ComplaintState,
+  ComplaintStatus,
+  CreditComponent,
+  CreditList,
+  CreditRules,
+  CreditScore,
+  EnterpriseCommandType,
+  EnterpriseState,
+  EnterpriseStatus,
+  WorkerState,
+} from '@jiazheng/sync/domain';
 
 export type ReportLevel = 'country' | 'province' | 'city' | 'county';
 export type ReportPeriod = 'day' | 'month';
@@ -74,6 +91,8 @@ export type HubAccount = {
   createdAt: string;
   createdBy: string;
   disabled: boolean;
+  /** When an administrator disabled the account; null while it is enabled. */
+  disabledAt: string | null;
 };
 
 /** `POST /api/users`: the scope within the administrator's own. */
@@ -83,4 +102,160 @@ export type NewHubAccount = {
   displayName: string;
   role: string;
   scope: AccountScope;
+};
+
+/** A row of `GET /api/registry/enterprises`: the enterprise's accepted state, its credit and its workers' count. */
+export type EnterpriseRow = EnterpriseState & {
+  credit: { score: number; list: CreditList } | null;
+  workerCount: number;
+};
+
+/** `GET /api/registry/enterprises?status=&kind=&q=`; each parameter only when set. */
+export type EnterpriseListQuery = {
+  status?: EnterpriseStatus | undefined;
+  kind?: EnterpriseState['kind'] | undefined;
+  q?: string | undefined;
+};
+
+/** One command in the record's log, as its home decided it. `userId` is `hub:<username>` for hub staff. */
+export type EnterpriseLogEntry = {
+  type: string;
+  userId: string;
+  role: string;
+  decision: 'accepted' | 'rejected' | 'pending';
+  code?: string;
+  field?: string;
+  message?: string;
+  /** Epoch ms, as the command carries it (an ISO string is read as well). */
+  at: number | string;
+};
+
+/** A worker's accepted state with what the hub derives from it today. */
+export type WorkerRow = WorkerState & { dispatchable: boolean; trainingValid: boolean };
+
+/** `GET /api/registry/enterprises/:recordId`. */
+export type EnterpriseDetail = {
+  enterprise: EnterpriseRow;
+  log: EnterpriseLogEntry[];
+  workers: WorkerRow[];
+  credit: CreditScore | null;
+  /** The checks an approval needs, each ticked (the domain's `ReviewCheck` values). */
+  reviewChecks: string[];
+};
+
+/** `POST /api/registry/enterprises/:recordId/commands`: the domain's command type and its payload. */
+export type EnterpriseCommandRequest = { type: EnterpriseCommandType; payload: Record<string, unknown> };
+
+export type CreditEntry = {
+  enterpriseId: string;
+  name: string;
+  kind: EnterpriseState['kind'];
+  status: EnterpriseStatus;
+  score: number;
+  list: CreditList;
+  components: CreditComponent[];
+};
+
+/** `GET /api/registry/credit`: the three lists, as computed at `computedAt`. */
+export type CreditReport = {
+  computedAt: number | string;
+  rules: CreditRules;
+  recommended: CreditEntry[];
+  punishment: CreditEntry[];
+  normal: CreditEntry[];
+};
+
+/** A piece of evidence as the hub shows it: a recording carries where the hub relays it from its county. */
+export type ComplaintEvidenceItem = ComplaintEvidence & { url?: string };
+
+/** A complaint as `GET /api/complaints` answers it: the accepted state, its record id, overdue now. */
+export type ComplaintRow = Omit<ComplaintState, 'evidence'> & {
+  recordId: string;
+  overdue: boolean;
+  evidence: ComplaintEvidenceItem[];
+};
+
+/** One proposal on the complaint, with what the hub decided. `userId` is `hub:<username>` for hub staff. */
+export type ComplaintHistoryEntry = {
+  proposalId: string;
+  type: string;
+  userId: string;
+  role: string;
+  at: number;
+  decision: 'accepted' | 'rejected' | 'pending';
+  code: string | null;
+};
+
+/** `GET /api/complaints/:recordId`. */
+export type ComplaintDetail = { complaint: ComplaintRow; history: ComplaintHistoryEntry[] };
+
+/** `GET /api/complaints?status=&overdue=&assignedTo=`; each parameter only when set. */
+export type ComplaintListQuery = {
+  status?: ComplaintStatus | undefined;
+  overdue?: '1' | '0' | undefined;
+  assignedTo?: string | undefined;
+};
+
+/** `POST /api/complaints/:recordId/commands` (`file` has its own endpoint). */
+export type ComplaintCommandRequest = {
+  type: 'assign' | 'attachEvidence' | 'decide' | 'withdraw';
+  payload: Record<string, unknown>;
+};
+
+/** `POST /api/complaints`: a complaint staff file, e.g. from a call to the centre. */
+export type NewComplaintRequest = {
+  countyCode: string;
+  kind: ComplaintRecordKind;
+  description: string;
+  source?: ComplaintSource;
+  orderId?: string | null;
+  enterpriseId?: string | null;
+  enterpriseName?: string;
+  citizenName?: string;
+  citizenPhone?: string | null;
+  evidence?: ComplaintEvidenceRef[];
+  timeLimitDays?: number;
+};
+
+/** A county's closing of a day or a month, as the appliance lists it (`GET /api/periods`). */
+export type PeriodClosing = {
+  id: string;
+  countyCode: string;
+  period: { kind: 'day' | 'month'; start: string };
+  status: 'closed' | 'reopened';
+  calls: {
+    offered: number;
+    answered: number;
+    answeredWithin15s: number;
+    abandoned: number;
+    handleSecondsTotal: number;
+  };
+  orders: { received: number; information: number; dispatched: number; completed: number };
+  closedBy: string;
+  closedAt: number;
+  reopenCount: number;
+  rates: {
+    answeredWithin15sRate: number | null;
+    abandonRate: number | null;
+    averageHandleSeconds: number | null;
+  };
+};
+
+export type CallFigures = {
+  counties: number;
+  offered: number;
+  answered: number;
+  answeredWithin15s: number;
+  abandoned: number;
+  handleSecondsTotal: number;
+  answeredWithin15sRate: number | null;
+  abandonRate: number | null;
+  averageHandleSeconds: number | null;
+};
+
+/** The hub's call statistics from the periods counties closed (`GET /api/reports/calls`). */
+export type CallReport = {
+  rows: Array<CallFigures & { regionCode: string; regionName: string; period: string }>;
+  total: CallFigures;
+  notes: string[];
 };

@@ -328,9 +328,18 @@ test('categories with orders, most first, in the language', () => {
 });
 
 test('who sees which screen at the hub', () => {
-  expect(hubScreensFor('central_office')).toEqual(['dashboard']);
+  expect(hubScreensFor('central_office')).toEqual(['dashboard', 'complaints']);
   expect(hubScreensFor('supervisor')).toEqual(['dashboard']);
-  expect(hubScreensFor('administrator')).toEqual(['dashboard', 'appliances', 'users']);
+  expect(hubScreensFor('administrator')).toEqual([
+    'dashboard',
+    'registry',
+    'credit',
+    'complaints',
+    'appliances',
+    'users',
+  ]);
   expect(hubScreensFor('technician')).toEqual(['appliances']);
-  expect(hubScreensFor('registry_officer')).toEqual([]);
+  expect(hubScreensFor('registry_officer')).toEqual(['registry', 'credit']);
+  expect(hubScreensFor('quality_inspector')).toEqual(['complaints']);
+  expect(hubScreensFor('legal_consultant')).toEqual(['complaints']);
 });

@@ -246,6 +246,10 @@ const NOTES_ZH: ReadonlyMap<string, string> = new Map([
     '不含话务指标（15 秒接通率、放弃率、处理时长）：通话记录保存在区县设备，不上传中心。',
   ],
   [
+    'Call figures (15-second answer rate, abandon rate, handle time) are not included here: they are in /api/reports/calls, from the periods the counties closed.',
+    '此处不含话务指标（15 秒接通率、放弃率、处理时长）：见话务统计，数据来自区县已结账的周期。',
+  ],
+  [
     'Figures follow the projected records: orders a county has not synced yet are missing.',
     '数据来自已同步的记录：区县尚未同步的订单不在其中。',
   ],
