@@ -1,11 +1,12 @@
 /**
  * `npm start` for real: the centre's `src/main.ts` as its own process, in a temporary data directory on
- * free ports, with its hub and two appliances as its children. Started, used, stopped with SIGINT, and
- * started again on the same data. Slow (three PGlite databases on a first start): run alone with
+ * free ports, with its hub and two appliances as its children. Started, used, stopped with SIGINT; started
+ * again as if the first start had been interrupted while seeding a county (it resumes without making that
+ * county's orders twice); and started again on the same data. Slow (three PGlite databases on a first start): run alone with
  * `npx vitest run --project centre src/main.process.test.ts`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -111,7 +112,7 @@ async function stopAndCheck(centre: Centre): Promise<void> {
   for (const pid of pids) expect(alive(pid), `child ${pid} still running`).toBe(false);
 }
 
-test('npm start: the hub and two appliances come up seeded, stop on SIGINT, and come back with the same data', async () => {
+test('npm start: the hub and two appliances come up seeded, stop on SIGINT, resume an interrupted seeding, and come back with the same data', async () => {
   workDir = await mkdtemp(join(tmpdir(), 'jz-centre-'));
   const base = await freeBasePort();
   const env = {
@@ -151,8 +152,10 @@ test('npm start: the hub and two appliances come up seeded, stop on SIGINT, and 
   });
   expect(analyst.status).toBe(200);
 
-  const state = JSON.parse(await readFile(join(env.JZ_CENTRE_DATA_DIR, 'centre.json'), 'utf8')) as {
-    secrets: { hubAdminToken: string };
+  const stateFile = join(env.JZ_CENTRE_DATA_DIR, 'centre.json');
+  const state = JSON.parse(await readFile(stateFile, 'utf8')) as {
+    secrets: { hubAdminToken: string; applianceAdminTokens: Record<string, string> };
+    seed: { counties: Record<string, { orders: number; calls: number }>; summary?: unknown };
   };
   const digest = async (prefix: string) =>
     Object.keys(
@@ -170,25 +173,76 @@ test('npm start: the hub and two appliances come up seeded, stop on SIGINT, and 
   expect((await digest('order:330106:')).length).toBeGreaterThan(0);
   const orders = await digest('order:330102:');
   expect(orders.length).toBeGreaterThan(0);
+  const ordersWest = await digest('order:330106:');
+  expect(ordersWest).toHaveLength(state.seed.counties['330106']?.orders ?? -1);
+
+  // Past calls: a citizen who phoned in an order has that call in their history (the screen pop's), with
+  // the seat that took it and no recording.
+  const takerToken = (taker.body as { token: string }).token;
+  const westAdmin = state.secrets.applianceAdminTokens['330106'] ?? '';
+  let phoned: { orderId: string; phone: string } | undefined;
+  for (const orderId of ordersWest) {
+    const record = (
+      await json(`${appliances[0]}/api/records/${encodeURIComponent(orderId)}`, { token: westAdmin })
+    ).body as { accepted: { channel: string; citizenPhone: string } | null };
+    if (record.accepted?.channel === 'call') {
+      phoned = { orderId, phone: record.accepted.citizenPhone };
+      break;
+    }
+  }
+  expect(phoned).toBeDefined();
+  const history = (
+    await json(`${appliances[0]}/api/calls?phone=${encodeURIComponent(phoned!.phone)}`, { token: takerToken })
+  ).body as { calls: { orderId: string | null; source: string; agent: string | null; recordingId: null }[] };
+  expect(history.calls.find((c) => c.orderId === phoned!.orderId)).toMatchObject({
+    source: 'imported',
+    agent: expect.stringMatching(/^100[12]@/) as string,
+    recordingId: null,
+  });
+  const callsWest = state.seed.counties['330106']?.calls ?? 0;
+  expect(callsWest).toBeGreaterThan(0);
   // The public website lists them.
   const site = await (await fetch(`${hub}/enterprises`)).text();
   expect(site).toContain('有限公司');
 
   await stopAndCheck(first);
 
-  // ── Second start: the same data, nothing made again ─────────────────────────────────────────────
-  const second = startCentre(env);
-  current = second;
+  // ── An interrupted first start: stopped after 330106's orders reached its appliance, before the centre
+  // wrote down that the county was done (the window where a county used to be seeded twice) ─────────
+  delete state.seed.summary;
+  delete state.seed.counties['330106'];
+  await writeFile(stateFile, JSON.stringify(state));
+  const resumed = startCentre(env);
+  current = resumed;
   const t1 = Date.now();
-  await untilReady(second, 300_000);
-  console.log(`second start ready in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
-  expect(second.output()).not.toContain('making demo data');
-  expect(second.output()).toContain('kept from the first start');
+  await untilReady(resumed, 300_000);
+  console.log(`resumed start ready in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  expect(resumed.output()).toContain('resuming the demo data');
+  expect(resumed.output()).toContain(`${ordersWest.length}/${ordersWest.length} 张订单已在区县设备`);
+  // Each order once: the same records, at the appliance and at the hub; the calls imported once.
+  expect(await digest('order:330106:')).toEqual(ordersWest);
+  expect(await digest('enterprise:')).toEqual(enterprises);
+  const resumedState = JSON.parse(await readFile(stateFile, 'utf8')) as typeof state;
+  expect(resumedState.seed.counties['330106']).toMatchObject({ orders: ordersWest.length, calls: callsWest });
+  const historyAgain = (
+    await json(`${appliances[0]}/api/calls?phone=${encodeURIComponent(phoned!.phone)}`, { token: takerToken })
+  ).body as { calls: unknown[] };
+  expect(historyAgain.calls).toHaveLength(history.calls.length);
+  await stopAndCheck(resumed);
+
+  // ── Started again: the same data, nothing made again ───────────────────────────────────────────
+  const third = startCentre(env);
+  current = third;
+  const t2 = Date.now();
+  await untilReady(third, 300_000);
+  console.log(`third start ready in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+  expect(third.output()).not.toContain('making demo data');
+  expect(third.output()).toContain('kept from the first start');
   expect(await digest('enterprise:')).toEqual(enterprises);
   expect(await digest('order:330102:')).toEqual(orders);
   const again = await json(`${appliances[0]}/api/auth/login`, {
     body: { username: 'taker1', password: DEMO_PASSWORD },
   });
   expect(again.status).toBe(200);
-  await stopAndCheck(second);
+  await stopAndCheck(third);
 }, 1_000_000);

@@ -13,7 +13,8 @@ import { requestJson, isHealthy, waitFor } from './adapters/http-json';
 import { readJsonFile, writeJsonFile } from './adapters/json-file';
 import { renderBanner, type SeedSummary } from './domain/banner';
 import { CentreConfigError, parseCentreConfig } from './domain/centre-config';
-import { DEMO_COUNTIES, SEEDING_CALL_TAKERS } from './domain/demo-logins';
+import { planCalls } from './domain/call-plan';
+import { APPLIANCE_DEMO_ACCOUNTS, DEMO_COUNTIES, SEEDING_CALL_TAKERS } from './domain/demo-logins';
 import { childEnv, planCentre, type CentreSecrets, type ProcessSpec } from './domain/process-plan';
 import { parseCitizens, planSeed, summarisePlan } from './domain/seed-plan';
 
@@ -27,9 +28,14 @@ const HEALTH_TIMEOUT_MS = 600_000;
 type CentreState = {
   secrets: CentreSecrets;
   seed?: {
+    /**
+     * The clock the demo data was planned with: a first start interrupted and started again plans the same
+     * data with the same ids, and makes only what is not there yet.
+     */
+    plannedAt?: number;
     registry?: RegistryIds;
-    /** Counties whose order history is in. */
-    counties: Record<string, { orders: number; refused: number }>;
+    /** Counties whose order history (and call history) is in. */
+    counties: Record<string, { orders: number; refused: number; calls?: number }>;
     summary?: SeedSummary;
   };
 };
@@ -193,14 +199,25 @@ async function main(): Promise<number> {
       const seedStarted = Date.now();
       seededNow = true;
       const seedState = (state.seed ??= { counties: {} });
+      const resumed = seedState.plannedAt !== undefined;
+      seedState.plannedAt ??= Date.now();
+      await saveState();
+      if (resumed)
+        say(
+          `续做上次中断的演示数据 / resuming the demo data an earlier start left unfinished (planned ${new Date(seedState.plannedAt).toISOString()})`,
+        );
+      const citizens = parseCitizens(await readFile(populationFile, 'utf8'));
       const planned = planSeed({
         counties: DEMO_COUNTIES,
-        citizens: parseCitizens(await readFile(populationFile, 'utf8')),
-        now: Date.now(),
+        citizens,
+        now: seedState.plannedAt,
         days: config.seedDays,
         ordersPerDay: config.ordersPerDay,
         takers: SEEDING_CALL_TAKERS.length,
       });
+      const seats = SEEDING_CALL_TAKERS.map(
+        (username) => APPLIANCE_DEMO_ACCOUNTS.find((a) => a.username === username)?.seat ?? '',
+      );
       const figures = summarisePlan(planned);
       say(
         `生成演示数据 / making demo data: ${figures.enterprises} enterprises, ${figures.workers} workers, orders ${JSON.stringify(figures.orders)} (${figures.proposals} signed proposals)`,
@@ -231,11 +248,28 @@ async function main(): Promise<number> {
               ids: registry,
               takers: SEEDING_CALL_TAKERS,
             });
-            seedState.counties[county.code] = { orders: result.orders, refused: result.refused.length };
-            await saveState();
             say(
               `${county.code}: ${result.orders} 张订单已由区县设备受理 / orders decided by the appliance${result.refused.length === 0 ? '' : `, ${result.refused.length} proposals refused (first: ${result.refused[0]})`}`,
             );
+            const calls = await seeder.seedCalls({
+              appliance: target,
+              calls: planCalls({
+                county,
+                orders: planned.orders[county.code] ?? [],
+                citizens,
+                seats,
+                now: seedState.plannedAt ?? Date.now(),
+                days: config.seedDays,
+                idKey: String(seedState.plannedAt),
+              }),
+            });
+            say(`${county.code}: ${calls} 通历史来电已导入 / past calls imported (no recordings)`);
+            seedState.counties[county.code] = {
+              orders: result.orders,
+              refused: result.refused.length,
+              calls,
+            };
+            await saveState();
           }),
         );
         const synced = await seeder.untilHubHasOrders(90_000);
@@ -251,6 +285,7 @@ async function main(): Promise<number> {
         enterprises: figures.enterprises,
         workers: figures.workers,
         orders: Object.fromEntries(Object.entries(seedState.counties).map(([c, v]) => [c, v.orders])),
+        calls: Object.fromEntries(Object.entries(seedState.counties).map(([c, v]) => [c, v.calls ?? 0])),
         seededAt: Date.now(),
         seconds: (Date.now() - seedStarted) / 1000,
       };

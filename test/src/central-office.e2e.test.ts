@@ -15,7 +15,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { ensurePwaBuilt, launchChromium, pwaDir } from './support/browser';
 import { startHubAndAppliance, type HubAndAppliance } from './support/hub-and-appliance';
-import { call } from './support/http';
+import { call, sessionToken } from './support/http';
 import { killAll, root, sleep } from './support/processes';
 
 const COUNTY = '330106';
@@ -263,3 +263,121 @@ test('the administrator at the hub sees the appliances and the accounts, and mak
   expect(browserErrors).toEqual([]);
   await context.close();
 }, 120_000);
+
+/** A real 1×1 PNG: the photo of the applicant's premises. */
+const PREMISES_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const APPLICANT = '西湖安心家政服务有限公司';
+const OFFICER = { username: 'registry1', password: 'registry-password-1', displayName: '钱审核' };
+
+test('a registry officer reviews an application with its documents, approves and activates it; a disabled officer cannot sign in', async () => {
+  const { hubUrl } = centre!;
+  const browserErrors: string[] = [];
+  onTestFailed(() => {
+    console.error(`---- hub ----\n${centre!.hub.output().slice(-8000)}`);
+    console.error(`---- browser ----\n${browserErrors.join('\n')}`);
+  });
+
+  // The company applies on the centre's website with its licence (PDF) and a photo of its premises (PNG).
+  const form = new FormData();
+  for (const [name, value] of [
+    ['kind', 'enterprise'],
+    ['name', APPLICANT],
+    ['licenceNumber', '91330106MA27XL0R2J'],
+    ['contactName', '陈经理'],
+    ['contactPhone', '0571-8888 6666'],
+    ['items', 'FAM-CLEANING'],
+    ['counties', COUNTY],
+  ])
+    form.append(name as string, value);
+  form.append('documents', new Blob([new TextEncoder().encode('%PDF-1.7\n营业执照\n%%EOF')]), '营业执照.pdf');
+  form.append('documents', new Blob([PREMISES_PNG]), '门店照片.png');
+  const applied = await fetch(`${hubUrl}/join`, { method: 'POST', body: form, redirect: 'manual' });
+  expect(applied.status).toBe(303);
+
+  const admin = await sessionToken(hubUrl, { username: 'admin', password: HUB_ADMIN_PASSWORD });
+  await call({
+    url: `${hubUrl}/api/users`,
+    token: admin,
+    body: { ...OFFICER, role: 'registry_officer', scope: { level: 'country' } },
+  });
+
+  const context = await browser!.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => browserErrors.push(error.message));
+  await page.goto(`${hubUrl}/console/`);
+  await page.getByLabel('用户名').fill(OFFICER.username);
+  await page.getByLabel('密码').fill(OFFICER.password);
+  await page.getByRole('button', { name: '登录' }).click();
+
+  // The applications waiting for review; the officer opens this one.
+  const registry = page.getByTestId('registry');
+  await registry.waitFor({ timeout: 20_000 });
+  await expect
+    .poll(() => registry.getByTestId('registry-row').filter({ hasText: APPLICANT }).count(), {
+      timeout: 20_000,
+    })
+    .toBe(1);
+  await page.getByRole('button', { name: `打开 ${APPLICANT} 的审核页` }).click();
+  const review = page.getByTestId('registry-review');
+  await review.waitFor({ timeout: 20_000 });
+  const status = review.getByTestId('review-status');
+  expect(await status.textContent()).toContain('已申请');
+
+  // The uploaded photo, read from the hub with the officer's session.
+  await review.getByRole('button', { name: '查看 门店照片.png' }).click();
+  await review.getByTestId('registry-document').locator('img').waitFor({ timeout: 10_000 });
+
+  await review.getByRole('button', { name: '开始审核' }).click();
+  await expect.poll(() => status.textContent(), { timeout: 20_000 }).toContain('审核中');
+  // Approval needs every check and an agreement: refused in the form first, nothing sent.
+  await review.getByRole('button', { name: '批准', exact: true }).click();
+  await review.getByTestId('registry-submit').click();
+  await expect
+    .poll(() => review.getByRole('alert').allTextContents(), { timeout: 10_000 })
+    .toContain('请先逐项核对并勾选全部审核项。');
+  for (const box of await review.locator('input[data-check]').all()) await box.check();
+  await review.locator('[data-field=number]').fill('QA-2026-0001');
+  await review.getByTestId('registry-submit').click();
+  await expect.poll(() => status.textContent(), { timeout: 20_000 }).toContain('已批准');
+  await review.getByRole('button', { name: '启用', exact: true }).click();
+  await expect.poll(() => status.textContent(), { timeout: 20_000 }).toContain('已启用');
+  // The log names the officer, who signed each step through the hub.
+  await expect
+    .poll(() => review.getByTestId('registry-log').textContent(), { timeout: 10_000 })
+    .toContain(OFFICER.username);
+  await page.screenshot({ path: join(root, 'docs', 'screenshots', 'registry-review.png'), fullPage: true });
+
+  // The enterprise is in the registry the counties dispatch from: active at the hub.
+  const list = await call<{ enterprises: { name: string; status: string }[] }>({
+    url: `${hubUrl}/api/registry/enterprises?q=${encodeURIComponent(APPLICANT)}`,
+    token: admin,
+  });
+  expect(list.enterprises.map((e) => [e.name, e.status])).toEqual([[APPLICANT, 'active']]);
+
+  // The officer changes their own password in the console.
+  await page.getByTestId('change-password-open').click();
+  const dialog = page.getByTestId('change-password');
+  await dialog.getByLabel('当前密码').fill(OFFICER.password);
+  await dialog.getByLabel('新密码（至少 10 位）').fill('registry-password-2');
+  await dialog.getByLabel('再次输入新密码').fill('registry-password-2');
+  await dialog.getByRole('button', { name: '修改密码' }).click();
+  await expect.poll(() => dialog.getByRole('status').textContent(), { timeout: 10_000 }).toBe('密码已修改。');
+  await context.close();
+
+  // The administrator disables the officer: the new password no longer signs in.
+  await call({
+    url: `${hubUrl}/api/users/${OFFICER.username}/disable`,
+    token: admin,
+    body: { reason: '调岗' },
+  });
+  const refused = await fetch(`${hubUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: OFFICER.username, password: 'registry-password-2' }),
+  });
+  expect(refused.status).toBe(403);
+  expect(browserErrors).toEqual([]);
+}, 180_000);

@@ -1,4 +1,4 @@
-import { createId, formatRecordId } from '@jiazheng/sync/domain';
+import { createId } from '@jiazheng/sync/domain';
 import {
   createDeviceToken,
   exportPublicKey,
@@ -15,11 +15,15 @@ import {
   HUB_DEMO_ACCOUNTS,
   type DemoCounty,
 } from '../domain/demo-logins';
+import type { CallSeed } from '../domain/call-plan';
 import { commandOf, type RegistryIds } from '../domain/order-commands';
+import { remainingToSeed } from '../domain/seed-ids';
 import type { EnterpriseSeed, OrderSeed } from '../domain/seed-plan';
 import { callJson, requestJson, waitFor } from './http-json';
 
 const dayMs = 86_400_000;
+/** Calls per import request: well under the appliance's limit of 40 and its 16 KB body limit. */
+const CALL_BATCH = 25;
 
 export type { RegistryIds };
 
@@ -163,6 +167,15 @@ export class DemoSeeder {
     return rejected;
   }
 
+  /** The ids a record's home holds under a prefix (from its digest, with the admin token). */
+  private async idsAt(url: string, token: string, prefix: string): Promise<Set<string>> {
+    const digests = await callJson<RecordDigests>({
+      url: `${url}/api/sync/digest?prefix=${encodeURIComponent(prefix)}`,
+      token,
+    });
+    return new Set(Object.keys(digests.records));
+  }
+
   /** The hub's staff (idempotent: an account that exists is left as it is). */
   async seedHubAccounts(): Promise<void> {
     const { hub } = this.options;
@@ -216,7 +229,8 @@ export class DemoSeeder {
   /**
    * The registry as the registry officer brings it in at the hub: each enterprise applied, reviewed
    * against the whole checklist, approved with its agreement, activated; then its workers registered with
-   * their pre-post training and the certificates their items need.
+   * their pre-post training and the certificates their items need. Records the hub already holds (a first
+   * start interrupted here) are not proposed again.
    */
   async seedRegistry(enterprises: readonly EnterpriseSeed[], now: number): Promise<RegistryIds> {
     const { hub, log } = this.options;
@@ -250,11 +264,13 @@ export class DemoSeeder {
         'no_serious_violations',
       ].map((check) => [check, true]),
     );
-    const enterpriseIds = enterprises.map(() =>
-      formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId() }),
-    );
+    const enterpriseIds = enterprises.map((e) => e.id);
+    const atHub = await this.idsAt(hub.url, hub.adminToken, 'enterprise:');
+    const newEnterprises = remainingToSeed({ planned: enterprises, idOf: (e) => e.id, present: atHub });
+    if (newEnterprises.done > 0)
+      log(`  ${newEnterprises.done} 家企业已在中心 / enterprises already at the hub`);
     await eachLimited(
-      enterprises.map((e, i) => ({ e, id: enterpriseIds[i] ?? '' })),
+      newEnterprises.todo.map((e) => ({ e, id: e.id })),
       8,
       async ({ e, id }) => {
         await this.proposeAll(desk, id, [
@@ -279,17 +295,22 @@ export class DemoSeeder {
         ]);
       },
     );
-    const refusedEnterprises = await this.untilDecided(desk, enterpriseIds, 'enterprises decided at the hub');
+    const refusedEnterprises = await this.untilDecided(
+      desk,
+      newEnterprises.todo.map((e) => e.id),
+      'enterprises decided at the hub',
+    );
     if (refusedEnterprises.length > 0)
       throw new Error(`enterprises refused: ${refusedEnterprises.join('; ')}`);
     log(`  ${enterprises.length} 家企业已登记 / enterprises active`);
 
-    const workerIds = enterprises.map((e) =>
-      e.workers.map(() => formatRecordId({ kind: 'worker', scope: 'hub', id: createId() })),
-    );
-    const workers = enterprises.flatMap((e, i) =>
-      e.workers.map((w, j) => ({ w, enterpriseId: enterpriseIds[i] ?? '', id: workerIds[i]?.[j] ?? '' })),
-    );
+    const workerIds = enterprises.map((e) => e.workers.map((w) => w.id));
+    const workersAtHub = await this.idsAt(hub.url, hub.adminToken, 'worker:');
+    const workers = remainingToSeed({
+      planned: enterprises.flatMap((e) => e.workers.map((w) => ({ w, enterpriseId: e.id, id: w.id }))),
+      idOf: (w) => w.id,
+      present: workersAtHub,
+    }).todo;
     await eachLimited(workers, 8, async ({ w, enterpriseId, id }) => {
       const commands: { type: string; payload: unknown; at: number }[] = [
         {
@@ -381,8 +402,10 @@ export class DemoSeeder {
 
   /**
    * A county's history: its call-takers log in at the appliance, enrol a device each, and propose the
-   * orders' commands with the times they happened; the appliance decides them. Returns how many orders
-   * were made and how many proposals the appliance refused (reported, not fatal).
+   * orders' commands with the times they happened; the appliance decides them. Orders the appliance already
+   * holds (a first start interrupted in this county) are skipped: each went with all its commands at once.
+   * Returns how many orders the county has and how many proposals the appliance refused (reported, not
+   * fatal).
    */
   async seedOrders(options: {
     appliance: ApplianceTarget;
@@ -427,6 +450,12 @@ export class DemoSeeder {
         }),
       );
     }
+    const present = await this.idsAt(appliance.url, appliance.adminToken, `order:${code}:`);
+    const { todo, done: already } = remainingToSeed({ planned: orders, idOf: (o) => o.id, present });
+    if (already > 0)
+      log(
+        `  ${code}: ${already}/${orders.length} 张订单已在区县设备，续做其余 / orders already at the appliance, making the rest`,
+      );
     await waitFor({
       what: `${code}: the call-takers' devices connecting`,
       timeoutMs: 60_000,
@@ -436,12 +465,11 @@ export class DemoSeeder {
     const byDesk = new Map<Desk, string[]>();
     const started = Date.now();
     let done = 0;
-    await eachLimited(orders, 6, async (order) => {
+    await eachLimited(todo, 6, async (order) => {
       const desk = desks[order.taker] ?? desks[0];
       if (desk === undefined) throw new Error('no call-taker to seed orders');
-      const first = order.steps[0];
-      if (first === undefined) return;
-      const orderId = formatRecordId({ kind: 'order', scope: code, id: createId({ now: first.at }) });
+      if (order.steps.length === 0) return;
+      const orderId = order.id;
       await this.proposeAll(
         desk,
         orderId,
@@ -453,13 +481,33 @@ export class DemoSeeder {
       done++;
       if (done % 50 === 0)
         log(
-          `  ${code}: ${done}/${orders.length} 订单已提交 / orders proposed (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          `  ${code}: ${already + done}/${orders.length} 订单已提交 / orders proposed (${((Date.now() - started) / 1000).toFixed(0)} s)`,
         );
     });
     const refused: string[] = [];
     for (const [desk, list] of byDesk)
       refused.push(...(await this.untilDecided(desk, list, `${code}: orders decided at the appliance`)));
     return { orders: orders.length, refused };
+  }
+
+  /**
+   * A county's past calls through the appliance's call-history import, as its administrator, in batches.
+   * Idempotent (by call id), so an interrupted start simply imports them again. Returns how many the
+   * appliance holds.
+   */
+  async seedCalls(options: { appliance: ApplianceTarget; calls: readonly CallSeed[] }): Promise<number> {
+    const { appliance, calls } = options;
+    const admin = await this.login(appliance.url, 'admin');
+    let imported = 0;
+    for (let i = 0; i < calls.length; i += CALL_BATCH) {
+      const result = await callJson<{ imported: number }>({
+        url: `${appliance.url}/api/calls/import`,
+        token: admin,
+        body: { calls: calls.slice(i, i + CALL_BATCH) },
+      });
+      imported += result.imported;
+    }
+    return imported;
   }
 
   /** Waits (at most `timeoutMs`) until the hub holds each county's orders as its appliance does. */

@@ -8,6 +8,8 @@ export type SeedSummary = {
   enterprises: number;
   workers: number;
   orders: Readonly<Record<string, number>>;
+  /** Past calls per county (absent in data made before calls were seeded). */
+  calls?: Readonly<Record<string, number>>;
   /** When the demo data was made (epoch ms). */
   seededAt: number;
   /** How long seeding took, in seconds. */
@@ -74,8 +76,14 @@ export function renderBanner(options: {
     const orders = Object.entries(s.orders)
       .map(([county, n]) => `${county}: ${n}`)
       .join(', ');
+    const calls =
+      s.calls === undefined
+        ? ''
+        : `, 来电 calls ${Object.entries(s.calls)
+            .map(([county, n]) => `${county}: ${n}`)
+            .join(', ')}`;
     lines.push(
-      `演示数据 / demo data: ${s.enterprises} 家企业 enterprises, ${s.workers} 名服务人员 workers, 订单 orders ${orders}`,
+      `演示数据 / demo data: ${s.enterprises} 家企业 enterprises, ${s.workers} 名服务人员 workers, 订单 orders ${orders}${calls}`,
       options.seededNow
         ? `  本次启动生成，用时 ${s.seconds.toFixed(1)} 秒 / made by this start in ${s.seconds.toFixed(1)} s`
         : `  沿用 ${new Date(s.seededAt).toISOString()} 生成的数据 / kept from the first start (${new Date(s.seededAt).toISOString()})`,

@@ -1,12 +1,14 @@
 import { findItem, type Qualification } from '@jiazheng/sync/domain';
 import type { DemoCounty } from './demo-logins';
+import { seedRecordId } from './seed-ids';
 
 /**
  * The demo data, decided without IO from a seed and a clock: the enterprises and their workers the
  * registry officer brings in at the hub, and a month of each county's orders as the commands its
- * call-takers' devices propose, each at the time it happened. Record ids are not made here (they are
- * random): steps name enterprises and workers by their index in the plan, and the seeding adapter maps
- * them to the records it creates.
+ * call-takers' devices propose, each at the time it happened. Every enterprise, worker and order has its
+ * record id here, made from the plan (`seedRecordId`), not by chance: the same seed and clock give the same
+ * ids, so a seeding interrupted and started again can skip what its home already holds. Steps name
+ * enterprises and workers by their index in the plan.
  */
 
 const minuteMs = 60_000;
@@ -47,6 +49,8 @@ export function createRandom(seed: number): Random {
 // ── Enterprises and workers ────────────────────────────────────────────────────────────────────────
 
 export type WorkerSeed = {
+  /** Its record id (`worker:hub:…`). */
+  id: string;
   name: string;
   /** As the registry keeps it: region, eight stars, the last four characters. */
   idNumberMasked: string;
@@ -59,6 +63,8 @@ export type WorkerSeed = {
 };
 
 export type EnterpriseSeed = {
+  /** Its record id (`enterprise:hub:…`). */
+  id: string;
   name: string;
   /** A unified social credit code with a correct check character. */
   licenceNumber: string;
@@ -235,10 +241,13 @@ function makeWorkers(options: {
   regionCode: string;
   items: readonly string[];
   now: number;
+  /** Makes the worker's id from its index. */
+  idKey: string;
 }): WorkerSeed[] {
   const { random } = options;
   const qualifications = qualificationsFor(options.items);
-  return Array.from({ length: options.count }, () => ({
+  return Array.from({ length: options.count }, (_, j) => ({
+    id: seedRecordId({ kind: 'worker', scope: 'hub', at: options.now, key: `${options.idKey}:${j}` }),
     name: personName(random),
     idNumberMasked: `${options.regionCode}********${String(random.int(0, 999)).padStart(3, '0')}${random.pick(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X'])}`,
     phone: mobile(random, '1370571'),
@@ -256,12 +265,18 @@ export function planEnterprises(options: {
   counties: readonly DemoCounty[];
   now: number;
   random: Random;
+  /** What sets this plan's ids apart from another plan's (default: the clock). */
+  idKey?: string;
 }): EnterpriseSeed[] {
   const { random, now } = options;
+  const idKey = options.idKey ?? String(now);
   const agreementFrom = now - 120 * dayMs;
+  const enterprises: EnterpriseSeed[] = [];
   const make = (name: string, counties: string[], items: readonly string[]): EnterpriseSeed => {
     const region = counties[0] ?? '330100';
+    const key = `${idKey}:enterprise:${enterprises.length}`;
     return {
+      id: seedRecordId({ kind: 'enterprise', scope: 'hub', at: now, key }),
       name,
       licenceNumber: makeCreditCode({ regionCode: region, random }),
       contactName: `${random.pick(SURNAMES)}经理`,
@@ -273,10 +288,16 @@ export function planEnterprises(options: {
         validFrom: agreementFrom,
         validTo: agreementFrom + 2 * 365 * dayMs,
       },
-      workers: makeWorkers({ random, count: random.int(1, 4), regionCode: region, items, now }),
+      workers: makeWorkers({
+        random,
+        count: random.int(1, 4),
+        regionCode: region,
+        items,
+        now,
+        idKey: `${key}:worker`,
+      }),
     };
   };
-  const enterprises: EnterpriseSeed[] = [];
   for (const county of options.counties) {
     const brands = BRANDS[county.code] ?? FALLBACK_BRANDS;
     COUNTY_TEMPLATES.forEach((template, i) => {
@@ -325,6 +346,8 @@ export type OrderStep = { at: number } & (
 );
 
 export type OrderSeed = {
+  /** Its record id (`order:<county>:…`, the time part its receipt's). */
+  id: string;
   countyCode: string;
   /** Index into the county's seeding call-takers: who took the call. */
   taker: number;
@@ -501,8 +524,11 @@ export function planOrders(options: {
   ordersPerDay: number;
   takers: number;
   random: Random;
+  /** What sets this plan's ids apart from another plan's (default: the clock). */
+  idKey?: string;
 }): OrderSeed[] {
   const { county, enterprises, random, now } = options;
+  const idKey = options.idKey ?? String(now);
   const serving = enterprises
     .map((e, index) => ({ e, index }))
     .filter(({ e }) => e.counties.includes(county.code));
@@ -571,7 +597,17 @@ export function planOrders(options: {
       }
       // What has not happened yet is left out: the history is the prefix of steps already past.
       const cut = steps.findIndex((s) => s.at > now - minuteMs);
-      orders.push({ countyCode: county.code, taker, steps: cut === -1 ? steps : steps.slice(0, cut) });
+      orders.push({
+        id: seedRecordId({
+          kind: 'order',
+          scope: county.code,
+          at: receivedAt,
+          key: `${idKey}:order:${county.code}:${orders.length}`,
+        }),
+        countyCode: county.code,
+        taker,
+        steps: cut === -1 ? steps : steps.slice(0, cut),
+      });
     }
   }
   return orders;
@@ -592,11 +628,14 @@ export function planSeed(options: {
   takers: number;
   seed?: number;
 }): SeedPlan {
-  const random = createRandom(options.seed ?? 20260101);
-  const enterprises = planEnterprises({ counties: options.counties, now: options.now, random });
+  const seed = options.seed ?? 20260101;
+  const random = createRandom(seed);
+  // The seed and the clock: a plan made again with both (a resumed first start) has the same ids.
+  const idKey = `${seed}:${options.now}`;
+  const enterprises = planEnterprises({ counties: options.counties, now: options.now, random, idKey });
   const orders: Record<string, OrderSeed[]> = {};
   for (const county of options.counties)
-    orders[county.code] = planOrders({ ...options, county, enterprises, random });
+    orders[county.code] = planOrders({ ...options, county, enterprises, random, idKey });
   return { enterprises, orders };
 }
 
