@@ -9,7 +9,6 @@ import {
   sha256,
 } from '@jiazheng/sync/node';
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
 import {
   createAccountRequestSchema,
   loginRequestSchema,
@@ -30,6 +29,7 @@ import {
   type HubPrincipal,
 } from '../../services/hub-account-service';
 import { forwardedClientAddress } from './site-routes';
+import { parseWith } from './request-parsing';
 
 /** Paths under /api that need no credentials (the login itself). */
 export const OPEN_API_PATHS: ReadonlySet<string> = new Set(['/api/auth/login']);
@@ -217,16 +217,4 @@ function loginErrorResponse(c: Context, error: unknown): Response {
     });
   }
   return errorResponse(c, 401, { code: HttpErrorCode.unauthorized, field: null, message: error.message });
-}
-
-function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue === undefined) throw invalidInput({ field: 'body', message: 'is invalid' });
-  if (issue.code === 'unrecognized_keys') {
-    throw invalidInput({ field: (issue.keys[0] ?? 'body').slice(0, 40), message: 'is not a known field' });
-  }
-  if (issue.path.length === 0) throw invalidInput({ field: 'body', message: 'must be a JSON object' });
-  throw invalidInput({ field: issue.path.map(String).join('.'), message: issue.message });
 }

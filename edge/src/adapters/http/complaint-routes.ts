@@ -23,6 +23,7 @@ import { staffActorOf } from '../../domain/staff-actor';
 import type { ComplaintRecords, ComplaintStaff } from '../../ports/complaint-records';
 import { requireScope, type HubPrincipal } from '../../services/hub-account-service';
 import { requirePrincipal } from './account-routes';
+import { parseWith, singleQueries } from './request-parsing';
 
 /** Who reads complaints at the hub: arbitration, and the central office (read-only). */
 const READERS = [
@@ -90,7 +91,7 @@ export function installComplaintRoutes(options: {
 
   app.get('/api/complaints', async (c) => {
     const principal = requirePrincipal({ c, roles: READERS });
-    const query = parseWith(complaintListQuerySchema, singleQueries(c));
+    const query = parseWith(complaintListQuerySchema, singleQueries(c.req.queries()));
     const at = now();
     const listed = (await complaints.list())
       .filter(({ state }) => inScope(principal, state.countyCode))
@@ -185,25 +186,4 @@ export function installComplaintRoutes(options: {
     requireScope({ principal, scope: countyScope({ countyCode: read.state.countyCode }), field: 'recordId' });
     return { recordId: recordId.data, state: read.state, history: read.history };
   }
-}
-
-function singleQueries(c: Context): Record<string, string> {
-  const input: Record<string, string> = {};
-  for (const [name, values] of Object.entries(c.req.queries())) {
-    if (values.length > 1) throw invalidInput({ field: name.slice(0, 40), message: 'must be given once' });
-    input[name] = values[0] ?? '';
-  }
-  return input;
-}
-
-function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue === undefined) throw invalidInput({ field: 'body', message: 'is invalid' });
-  if (issue.code === 'unrecognized_keys') {
-    throw invalidInput({ field: (issue.keys[0] ?? 'body').slice(0, 40), message: 'is not a known field' });
-  }
-  if (issue.path.length === 0) throw invalidInput({ field: 'body', message: 'must be a JSON object' });
-  throw invalidInput({ field: issue.path.map(String).join('.'), message: issue.message });
 }
