@@ -381,3 +381,127 @@ test('a registry officer reviews an application with its documents, approves and
   expect(refused.status).toBe(403);
   expect(browserErrors).toEqual([]);
 }, 180_000);
+
+const INSPECTOR = { username: 'inspector1', password: 'inspector-password-1', displayName: '孙督查' };
+
+test('a complaint is assigned, its recording asked of the county (the listen logged), and decided with a refund that costs the enterprise credit', async () => {
+  const { hubUrl } = centre!;
+  const browserErrors: string[] = [];
+  onTestFailed(() => {
+    console.error(`---- hub ----\n${centre!.hub.output().slice(-8000)}`);
+    console.error(`---- browser ----\n${browserErrors.join('\n')}`);
+  });
+  const admin = await sessionToken(hubUrl, { username: 'admin', password: HUB_ADMIN_PASSWORD });
+  await call({
+    url: `${hubUrl}/api/users`,
+    token: admin,
+    body: { ...INSPECTOR, role: 'quality_inspector', scope: { level: 'country' } },
+  });
+  // A price complaint phoned in to the centre about the enterprise the registry officer activated, citing a
+  // call the county's appliance never recorded.
+  const [enterprise] = (
+    await call<{ enterprises: { id: string; name: string }[] }>({
+      url: `${hubUrl}/api/registry/enterprises?q=${encodeURIComponent(APPLICANT)}`,
+      token: admin,
+    })
+  ).enterprises;
+  if (!enterprise) throw new Error(`the registry has no ${APPLICANT}`);
+  const filed = await call<{ complaint: { recordId: string } }>({
+    url: `${hubUrl}/api/complaints`,
+    token: admin,
+    body: {
+      countyCode: COUNTY,
+      kind: 'price',
+      source: 'call',
+      description: '保洁结束后加收 50 元“耗材费”，事先未告知',
+      enterpriseId: enterprise.id,
+      enterpriseName: enterprise.name,
+      citizenName: '冯女士',
+      citizenPhone: '13800130031',
+      evidence: [{ kind: 'recording', countyCode: COUNTY, callId: 'call-never-recorded' }],
+    },
+  });
+  const { recordId } = filed.complaint;
+
+  const context = await browser!.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => browserErrors.push(error.message));
+  const logIn = async (user: { username: string; password: string }) => {
+    await page.goto(`${hubUrl}/console/`);
+    await page.getByLabel('用户名').fill(user.username);
+    await page.getByLabel('密码').fill(user.password);
+    await page.getByRole('button', { name: '登录' }).click();
+  };
+
+  // The administrator assigns it to the inspector from the hub's arbitrators.
+  await logIn({ username: 'admin', password: HUB_ADMIN_PASSWORD });
+  await page.getByRole('button', { name: '投诉仲裁' }).click();
+  const complaints = page.getByTestId('complaints');
+  await complaints.waitFor({ timeout: 20_000 });
+  const row = complaints.getByTestId('complaint-row').filter({ hasText: recordId.slice(-8) });
+  await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+  expect(await row.getByTestId('complaint-limit').textContent()).toContain('7');
+  await page.locator(`[data-record="${recordId}"]`).click();
+  const review = page.getByTestId('complaint-review');
+  await review.waitFor({ timeout: 20_000 });
+  await review.locator('[data-action=assign]').click();
+  await review.locator('select[data-field=assignee]').selectOption(`hub:${INSPECTOR.username}`);
+  await review.getByTestId('complaint-submit').click();
+  await expect
+    .poll(() => review.getByTestId('complaint-status').textContent(), { timeout: 20_000 })
+    .toContain('已分派');
+  await page.getByRole('button', { name: '退出登录' }).click();
+
+  // The inspector finds it among theirs, asks the county for the recording (none there), and decides.
+  await logIn(INSPECTOR);
+  await complaints.waitFor({ timeout: 20_000 });
+  await complaints.getByTestId('complaint-mine-filter').check();
+  await expect.poll(() => complaints.getByTestId('complaint-row').count(), { timeout: 20_000 }).toBe(1);
+  await page.locator(`[data-record="${recordId}"]`).click();
+  await review.waitFor({ timeout: 20_000 });
+  expect(await review.getByTestId('complaint-listen-logged').isVisible()).toBe(true);
+  await review.getByTestId('complaint-listen').click();
+  await expect
+    .poll(() => review.getByTestId('complaint-recording-problem').textContent(), { timeout: 30_000 })
+    .toContain('找不到这通电话的录音');
+  // The ask went through the county's appliance and was logged at the hub with the complaint as purpose.
+  const log = await call<{
+    entries: { purpose: string; callId: string; username: string; status: number }[];
+  }>({
+    url: `${hubUrl}/api/recordings/access-log?countyCode=${COUNTY}`,
+    token: admin,
+  });
+  expect(
+    log.entries.filter((e) => e.purpose === recordId).map((e) => [e.callId, e.username, e.status]),
+  ).toEqual([['call-never-recorded', INSPECTOR.username, 404]]);
+
+  await review.locator('[data-action=decide]').click();
+  await review.locator('select[data-field=outcome]').selectOption('refund');
+  await review.locator('[data-field=refundYuan]').fill('50');
+  await review.locator('[data-field=reason]').fill('耗材费未事先告知，退还');
+  await review.getByTestId('complaint-submit').click();
+  await expect
+    .poll(() => review.getByTestId('complaint-status').textContent(), { timeout: 20_000 })
+    .toContain('已裁决');
+  expect(await review.getByTestId('complaint-outcome').textContent()).toContain('50.00');
+  await page.screenshot({
+    path: join(root, 'docs', 'screenshots', 'complaint-arbitration.png'),
+    fullPage: true,
+  });
+  expect(browserErrors).toEqual([]);
+  await context.close();
+
+  // The upheld complaint (a refund costs 5 of the 25 complaint points) is in the enterprise's credit.
+  await expect
+    .poll(
+      async () => {
+        const detail = await call<{ credit: { components: { key: string; points: number }[] } | null }>({
+          url: `${hubUrl}/api/registry/enterprises/${encodeURIComponent(enterprise.id)}`,
+          token: admin,
+        });
+        return detail.credit?.components.find((c) => c.key === 'complaints')?.points;
+      },
+      { timeout: 40_000, interval: 2_000 },
+    )
+    .toBe(20);
+}, 180_000);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -17,7 +18,7 @@ import {
   setField,
   type TestPeer,
 } from './test-support';
-import { attachSyncWebSocket } from './ws-host';
+import { attachSyncWebSocket, claimUpgrade, refuseUnclaimedUpgrade } from './ws-host';
 
 const order = recordIdOf({ n: 1 });
 const tokens = new Map<string, TestPeer>([
@@ -37,6 +38,7 @@ async function startRelay(): Promise<{
   port: number;
   store: MemoryRecordStore;
   server: SyncServer<TestPeer>;
+  httpServer: http.Server;
 }> {
   const store = await MemoryRecordStore.open();
   const server = new SyncServer<TestPeer>({ store, policy: new TestPolicy(), serverId: 'hub-ws' });
@@ -53,7 +55,7 @@ async function startRelay(): Promise<{
     await server.stop();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
   });
-  return { port: (httpServer.address() as AddressInfo).port, store, server };
+  return { port: (httpServer.address() as AddressInfo).port, store, server, httpServer };
 }
 
 function openProvider(options: {
@@ -140,6 +142,36 @@ describe('attachSyncWebSocket', () => {
       () => !b.awareness.getStates().has(docA.clientID),
       'a’s awareness to be removed when it leaves',
     );
+  });
+
+  it('shares the server’s upgrades with another service: its path is left to it, an unknown one gets 404', async () => {
+    const { port, httpServer } = await startRelay();
+    // Another service on the same server (the hub's recording relay), answering its own path.
+    httpServer.on('upgrade', (request: http.IncomingMessage, socket: Duplex) => {
+      if (request.url?.startsWith('/other') === true) {
+        claimUpgrade({ request });
+        socket.end('HTTP/1.1 418 I am a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      refuseUnclaimedUpgrade({ request, socket });
+    });
+    const upgradeStatus = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request({
+          port,
+          host: '127.0.0.1',
+          path,
+          headers: { connection: 'Upgrade', upgrade: 'websocket' },
+        });
+        request.on('response', (response) => resolve(response.statusCode ?? 0));
+        request.on('upgrade', () => reject(new Error(`${path} was upgraded`)));
+        request.on('error', reject);
+        request.setTimeout(5_000, () => reject(new Error(`${path}: no answer`)));
+        request.end();
+      });
+    expect(await upgradeStatus('/other')).toBe(418);
+    expect(await upgradeStatus('/nowhere')).toBe(404);
+    expect(await upgradeStatus('/sync?token=nobody')).toBe(401);
   });
 
   it('refuses a bad token with HTTP 401, on both paths', async () => {

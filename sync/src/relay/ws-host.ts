@@ -86,9 +86,10 @@ export function attachSyncWebSocket<P extends Peer>(options: {
         return;
       }
     } else {
-      if (server.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
+      refuseUnclaimedUpgrade({ request, socket });
       return;
     }
+    claimUpgrade({ request });
     if (stopped) {
       refuse(socket, 503, 'Service Unavailable');
       return;
@@ -174,9 +175,36 @@ export function attachSyncWebSocket<P extends Peer>(options: {
   };
 }
 
+/**
+ * Several services share one HTTP server's upgrades (the sync relay, the hub's recording relay), each
+ * handling its own paths. A listener that recognises the path claims the request at once (before any
+ * await: listeners run in turn, synchronously); one that does not asks for the request to be refused,
+ * which happens after every listener has had its turn, only if none claimed it. So an unknown path gets
+ * a 404 whatever the number of listeners, and a known one is never refused by the others.
+ */
+const claimedUpgrades = new WeakSet<IncomingMessage>();
+
+export function claimUpgrade(options: { request: IncomingMessage }): void {
+  claimedUpgrades.add(options.request);
+}
+
+export function refuseUnclaimedUpgrade(options: { request: IncomingMessage; socket: Duplex }): void {
+  setImmediate(() => {
+    if (claimedUpgrades.has(options.request)) return;
+    // Every listener that did not know the path asked; the first to get here answers for them all.
+    claimedUpgrades.add(options.request);
+    refuse(options.socket, 404, 'Not Found');
+  });
+}
+
+/** Answers an upgrade request with a plain HTTP error (for the other services sharing the server). */
+export function refuseUpgrade(options: { socket: Duplex; status: number; text: string }): void {
+  refuse(options.socket, options.status, options.text);
+}
+
 /** Answers the upgrade request with a plain HTTP error, then destroys the socket once it is flushed. */
 function refuse(socket: Duplex, status: number, text: string): void {
-  if (socket.destroyed) return;
+  if (socket.destroyed || socket.writableEnded) return;
   socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

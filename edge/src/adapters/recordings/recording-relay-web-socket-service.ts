@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
 import type { RecordingRelayHub, RelayPeer } from './recording-relay-hub';
+import { claimUpgrade, refuseUnclaimedUpgrade, refuseUpgrade } from '@jiazheng/sync/relay/ws-host';
 
 /**
  * The appliance a device token stands for, as `/sync` checks it (enrolled, not revoked, fresh, signed), and
@@ -67,15 +68,16 @@ export class RecordingRelayWebSocketService implements Service {
     const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
       const url = new URL(request.url ?? '/', 'http://relay.invalid');
       if (url.pathname !== RECORDING_RELAY_PATH) {
-        if (http.server.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
+        refuseUnclaimedUpgrade({ request, socket });
         return;
       }
+      claimUpgrade({ request });
       // The appliance may hang up while we authenticate; an unhandled socket error would crash the hub.
       socket.on('error', (error) => logger.info('recordings: socket error during upgrade', error));
       const result = await authenticate(url.searchParams.get('token') ?? '');
       if (!result.ok) {
         logger.info(`recordings: refused a relay connection: ${result.reason}`);
-        refuse(socket, 401, 'Unauthorized');
+        refuseUpgrade({ socket, status: 401, text: 'Unauthorized' });
         return;
       }
       if (socket.destroyed || this.#wss !== wss) {
@@ -91,7 +93,7 @@ export class RecordingRelayWebSocketService implements Service {
     this.#onUpgrade = (request, socket, head) => {
       upgrade(request, socket, head).catch((error: unknown) => {
         logger.error('recordings: relay upgrade failed', error);
-        refuse(socket, 500, 'Internal Server Error');
+        refuseUpgrade({ socket, status: 500, text: 'Internal Server Error' });
       });
     };
     http.server.on('upgrade', this.#onUpgrade);
@@ -143,11 +145,4 @@ export class RecordingRelayWebSocketService implements Service {
     );
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   }
-}
-
-/** Answers the upgrade request with a plain HTTP error, then destroys the socket once it is flushed. */
-function refuse(socket: Duplex, status: number, text: string): void {
-  if (socket.destroyed) return;
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
