@@ -182,6 +182,8 @@ export function attachSyncWebSocket<P extends Peer>(options: {
  * which happens after every listener has had its turn, only if none claimed it. So an unknown path gets
  * a 404 whatever the number of listeners, and a known one is never refused by the others.
  */
+// Every upgrade listener on a server the relay is attached to must claim its own paths, or the relay
+// answers them 404.
 const claimedUpgrades = new WeakSet<IncomingMessage>();
 
 export function claimUpgrade(options: { request: IncomingMessage }): void {

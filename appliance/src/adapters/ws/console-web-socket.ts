@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConsoleMessage, ConsolePublisher } from '../../ports/console-publisher';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
+import { claimUpgrade } from '@jiazheng/sync/relay/ws-host';
 
 export const CONSOLE_PATH = '/ws/console';
 /** A console that cannot keep up (a frozen tab) is dropped rather than buffered without end. */
@@ -97,6 +98,8 @@ export class ConsoleWebSocket implements Service, ConsolePublisher {
   async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://appliance.invalid');
     if (url.pathname !== CONSOLE_PATH) return;
+    // Claimed before any await, so the sync relay sharing this server's upgrades leaves it to us.
+    claimUpgrade({ request });
     const wss = this.#wss;
     if (wss === undefined) return refuse(socket, 503, 'Service Unavailable');
     socket.on('error', (error) => this.#logger.info('console: socket error during upgrade', error));
