@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConsoleMessage, ConsolePublisher } from '../../ports/console-publisher';
 import type { Logger } from '../../ports/logger';
 import type { Service } from '../../ports/service';
-import { claimUpgrade } from '@jiazheng/sync/relay/ws-host';
+import { claimUpgrade, refuseUpgrade } from '@jiazheng/sync/relay/ws-host';
 
 export const CONSOLE_PATH = '/ws/console';
 /** A console that cannot keep up (a frozen tab) is dropped rather than buffered without end. */
@@ -101,10 +101,10 @@ export class ConsoleWebSocket implements Service, ConsolePublisher {
     // Claimed before any await, so the sync relay sharing this server's upgrades leaves it to us.
     claimUpgrade({ request });
     const wss = this.#wss;
-    if (wss === undefined) return refuse(socket, 503, 'Service Unavailable');
+    if (wss === undefined) return refuseUpgrade({ socket, status: 503, text: 'Service Unavailable' });
     socket.on('error', (error) => this.#logger.info('console: socket error during upgrade', error));
     const client = await this.#authenticate(url.searchParams.get('token') ?? '').catch(() => undefined);
-    if (client === undefined) return refuse(socket, 401, 'Unauthorized');
+    if (client === undefined) return refuseUpgrade({ socket, status: 401, text: 'Unauthorized' });
     wss.handleUpgrade(request, socket, head, (ws) => {
       this.#clients.set(ws, client);
       this.#alive.set(ws, true);
@@ -115,8 +115,4 @@ export class ConsoleWebSocket implements Service, ConsolePublisher {
       for (const message of this.#snapshot()) ws.send(JSON.stringify(message));
     });
   }
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
