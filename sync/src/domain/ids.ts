@@ -28,6 +28,8 @@ export const RecordKind = {
   directory: 'directory',
   /** A county's closing of a day or month (domain/closing), homed at its appliance like its orders. */
   closing: 'closing',
+  /** A course or lecture of the centre's training (domain/training), homed at the hub. */
+  course: 'course',
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 export const recordKindSchema = z.enum(Object.values(RecordKind) as [RecordKind, ...RecordKind[]]);
@@ -40,7 +42,7 @@ export const recordIdSchema = z
   .string()
   .max(80)
   .regex(
-    /^(order|enterprise|worker|complaint|inspection|directory|closing):(\d{6}|hub):[0-9A-HJKMNP-TV-Z]{26}$/,
+    /^(order|enterprise|worker|complaint|inspection|directory|closing|course):(\d{6}|hub):[0-9A-HJKMNP-TV-Z]{26}$/,
     'must look like kind:scope:ULID, e.g. order:330106:01J…',
   );
 export type RecordId = z.infer<typeof recordIdSchema>;

@@ -20,4 +20,5 @@ export * from './phone';
 export * from './qualifications';
 export * from './regions';
 export * from './roles';
+export * from './training';
 export * from './worker';

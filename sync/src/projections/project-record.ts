@@ -171,9 +171,10 @@ const tablesOfKind: Readonly<Record<RecordKind, readonly ProjectedTable[]>> = {
   enterprise: ['enterprises'],
   directory: ['directoryUsers', 'directoryDevices'],
   worker: ['workers'],
-  // No query table yet: the hub lists complaints from their records, inspections have no reports.
+  // No query table yet: the hub lists complaints and courses from their records, inspections have no reports.
   complaint: [],
   inspection: [],
+  course: [],
   closing: ['closings'],
 };
 

@@ -1,6 +1,7 @@
 import {
   applyClosingCommand,
   applyComplaintCommand,
+  applyCourseCommand,
   applyDirectoryCommand,
   applyEnterpriseCommand,
   applyInspectionCommand,
@@ -83,6 +84,20 @@ const handlers: Partial<Record<string, KindHandler>> = {
         context.mode === 'replay'
           ? { mode: 'replay' }
           : { mode: 'home', actorCountyCode: context.actorCountyCode },
+    }),
+  // Training is the centre's: the signer's county keeps a county's staff out; the registry checks enrolments.
+  course: ({ state, command, context }) =>
+    applyCourseCommand({
+      state: state as Parameters<typeof applyCourseCommand>[0]['state'],
+      command,
+      context:
+        context.mode === 'replay'
+          ? { mode: 'replay' }
+          : {
+              mode: 'home',
+              actorCountyCode: context.actorCountyCode,
+              findWorker: context.registry.findWorker,
+            },
     }),
   directory: ({ state, command, context }) =>
     applyDirectoryCommand({

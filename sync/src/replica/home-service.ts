@@ -60,8 +60,13 @@ function referencedIds(doc: Y.Doc, recordId: string): { enterprises: Set<string>
   for (const p of snap.proposals) {
     if (snap.decided.has(p.id) || typeof p.payload !== 'object' || p.payload === null) continue;
     const payload = p.payload as Record<string, unknown>;
-    if (typeof payload.enterpriseId === 'string') enterprises.add(payload.enterpriseId);
-    if (typeof payload.workerId === 'string') workers.add(payload.workerId);
+    // A course's enrolment names its worker one level down (`payload.participant.workerId`).
+    for (const part of [payload, payload.participant]) {
+      if (typeof part !== 'object' || part === null) continue;
+      const fields = part as Record<string, unknown>;
+      if (typeof fields.enterpriseId === 'string') enterprises.add(fields.enterpriseId);
+      if (typeof fields.workerId === 'string') workers.add(fields.workerId);
+    }
   }
   return { enterprises, workers };
 }
