@@ -12,6 +12,7 @@ export const HubEnv = {
   databaseUrl: 'JZ_HUB_DATABASE_URL',
   redisUrl: 'JZ_HUB_REDIS_URL',
   adminToken: 'JZ_HUB_ADMIN_TOKEN',
+  identityKey: 'JZ_HUB_IDENTITY_KEY',
   trustedProxies: 'JZ_HUB_TRUSTED_PROXIES',
   bootstrapAdminPassword: 'JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD',
   smtpUrl: 'JZ_HUB_SMTP_URL',
@@ -80,6 +81,15 @@ export const adminTokenSchema = z
   .max(200, 'must be at most 200 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+/** 32 bytes in base64: the AES-256 key the workers' identity numbers are sealed with. */
+export const identityKeySchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9+/]{43}=$/,
+    'must be 32 bytes in base64 (44 characters), e.g. from `openssl rand -base64 32`',
+  );
+
 // Written as a peer's socket shows it: 203.0.113.5, ::1, 2001:db8::1 (no ranges: a proxy is a known machine).
 const ipAddressSchema = z
   .string()
@@ -145,6 +155,11 @@ export const hubConfigSchema = z
     redisUrl: redisUrlSchema.optional(),
     /** Unset: the hub makes one at first start and keeps it in the data directory. */
     adminToken: adminTokenSchema.optional(),
+    /**
+     * Unset: the hub makes one at first start and keeps it in the data directory. Several hub processes on
+     * one PostgreSQL need the same key: set it on each.
+     */
+    identityKey: identityKeySchema.optional(),
     /** Unset: X-Forwarded-For is ignored (the website's form limits key on the socket's peer). */
     trustedProxies: trustedProxiesSchema.optional(),
     /** Used once, when the hub has no account yet, to create `admin`; ignored afterwards. */
@@ -191,6 +206,7 @@ const envByKey: Readonly<Record<keyof HubConfig, HubEnv>> = {
   databaseUrl: HubEnv.databaseUrl,
   redisUrl: HubEnv.redisUrl,
   adminToken: HubEnv.adminToken,
+  identityKey: HubEnv.identityKey,
   trustedProxies: HubEnv.trustedProxies,
   bootstrapAdminPassword: HubEnv.bootstrapAdminPassword,
   smtpUrl: HubEnv.smtpUrl,
@@ -205,6 +221,7 @@ const secretKeys: ReadonlySet<string> = new Set([
   'databaseUrl',
   'redisUrl',
   'adminToken',
+  'identityKey',
   'bootstrapAdminPassword',
   'smtpUrl',
 ]);
