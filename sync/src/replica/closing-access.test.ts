@@ -2,12 +2,12 @@ import { expect, test } from 'vitest';
 import { Role, type Role as RoleType } from '../domain';
 import { readAccessOf, writeRightsOf } from './replica-policy';
 import { homeOf, isHomeOf, type SyncPeer } from './sync-peer';
+import { policyPeer } from './test-support';
 
 const closing = 'closing:330106:01JBQ5M8X0000000000000000C';
 
-function peer(kind: SyncPeer['kind'], countyCode: string | null, role: RoleType): SyncPeer {
-  return { id: `${kind}-${countyCode ?? 'hub'}-${role}`, kind, countyCode, role, userId: `u-${role}` };
-}
+const peer = (kind: SyncPeer['kind'], countyCode: string | null, role: RoleType): SyncPeer =>
+  policyPeer({ kind, countyCode, role });
 
 test('a closing is homed at its county’s appliance, like the county’s orders', () => {
   expect(homeOf({ recordId: closing })).toEqual({ kind: 'appliance', countyCode: '330106' });

@@ -1,23 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { MemoryRecordStore } from '../adapters/storage/memory-record-store';
+import type { MemoryRecordStore } from '../adapters/storage/memory-record-store';
 import { createId, defaultComplaintDueAt, formatRecordId, type ComplaintState } from '../domain';
-import { makeEnterprise } from '../domain/test-support';
-import {
-  buildDirectory,
-  createTestDevice,
-  directoryId,
-  t0,
-  trustedSignerOf,
-  type TestDevice,
-} from '../records/test-support';
-import { SyncClient } from '../relay/sync-client';
-import { SyncServer } from '../relay/sync-server';
-import { MemoryLink, quiesce } from '../relay/test-support';
-import { HomeService } from './home-service';
-import { proposeToStore, viewStoredRecord } from './local-writes';
-import { createReplicaPolicy, readAccessOf, writeRightsOf } from './replica-policy';
-import type { SyncPeer } from './sync-peer';
+import { t0, type TestDevice } from '../records/test-support';
+import { viewStoredRecord } from './local-writes';
+import { readAccessOf, writeRightsOf } from './replica-policy';
+import { createTestDirectory, createTestHub, peerOf, type RelayReplica } from './test-support';
 
 const enterpriseId = formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId({ now: t0 }) });
 
@@ -26,32 +13,21 @@ let devices: Devices;
 let directoryUpdate: Uint8Array;
 
 beforeAll(async () => {
-  const make = (deviceId: string, userId: string, role: string, countyCode: string | null) =>
-    createTestDevice({ deviceId, userId, role, countyCode });
-  devices = {
-    hub: await make('hub-1', 'hub', 'system', null),
-    seatA: await make('pwa-seat-a', 'ct-a', 'call_taker', '330106'),
-    seatB: await make('pwa-seat-b', 'ct-b', 'call_taker', '330102'),
-    inspector: await make('pwa-inspector', 'inspector-q', 'quality_inspector', null),
-    lawyer: await make('pwa-lawyer', 'lawyer-l', 'legal_consultant', null),
-    firm: await make('pwa-firm', 'firm-f', 'enterprise', '330106'),
-  };
-  const { hub, ...others } = devices;
-  const { doc } = await buildDirectory({ hub, devices: Object.values(others) });
-  directoryUpdate = Y.encodeStateAsUpdate(doc);
+  ({ devices, directoryUpdate } = await createTestDirectory({
+    devices: {
+      hub: ['hub-1', 'hub', 'system', null],
+      seatA: ['pwa-seat-a', 'ct-a', 'call_taker', '330106'],
+      seatB: ['pwa-seat-b', 'ct-b', 'call_taker', '330102'],
+      inspector: ['pwa-inspector', 'inspector-q', 'quality_inspector', null],
+      lawyer: ['pwa-lawyer', 'lawyer-l', 'legal_consultant', null],
+      firm: ['pwa-firm', 'firm-f', 'enterprise', '330106'],
+    },
+  }));
 });
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const peerOf = (device: TestDevice): SyncPeer => ({
-  id: device.deviceId,
-  kind: device.actor.role === 'system' ? 'hub' : 'pwa',
-  countyCode: device.countyCode,
-  role: device.actor.role as SyncPeer['role'],
-  userId: device.actor.userId,
 });
 
 const newComplaintId = () => formatRecordId({ kind: 'complaint', scope: 'hub', id: createId() });
@@ -73,82 +49,16 @@ function filePayload(complaintId: string, countyCode: string) {
   };
 }
 
-/** The hub (relay and home of complaints) and PWAs linked to it in memory. */
+/** The hub (relay and home of complaints) and PWAs linked to it in memory from the start. */
 async function createHub() {
-  const store = await MemoryRecordStore.open();
-  await store.appendUpdate({ recordId: directoryId, update: directoryUpdate });
-  const enterprise = makeEnterprise({ id: 'e1' });
-  let home: HomeService | null = null;
-  const server = new SyncServer<SyncPeer>({
-    store,
-    serverId: 'hub-1',
-    policy: createReplicaPolicy({
-      self: { kind: 'hub' },
-      sequence: async ({ recordId }) => {
-        await home?.sequence({ recordId });
-      },
-    }),
-  });
-  home = new HomeService({
-    store,
-    directoryId,
-    selfDeviceId: devices.hub.deviceId,
-    trusted: [trustedSignerOf(devices.hub)],
-    registry: {
-      findEnterprise: ({ id }) => Promise.resolve(id === enterpriseId ? enterprise : undefined),
-      findWorker: () => Promise.resolve(undefined),
-    },
-    publish: ({ recordId, update }) => server.publish({ recordId, update }),
-  });
-  type Replica = {
-    device: TestDevice;
-    store: MemoryRecordStore;
-    client: SyncClient;
-    link: MemoryLink<SyncPeer>;
-  };
-  const replicas: Replica[] = [];
-  let clock = t0;
-  const settle = async () => {
-    const links = replicas.map((r) => r.link);
-    for (let i = 0; i < 3; i++) {
-      await quiesce({ server, links });
-      await home?.idle();
-      await Promise.all(replicas.map((r) => r.client.idle()));
-    }
-    await quiesce({ server, links });
-  };
-  cleanups.push(() => server.stop());
+  const hub = await createTestHub({ directoryUpdate, hubDevice: devices.hub, enterpriseId });
+  cleanups.push(() => hub.stop());
   return {
-    store,
-    settle,
-    async replica(device: TestDevice): Promise<Replica> {
-      const replicaStore = await MemoryRecordStore.open();
-      const client = new SyncClient({
-        store: replicaStore,
-        clientId: device.deviceId,
-        cursorKey: 'sync:hub',
-      });
-      const link = new MemoryLink<SyncPeer>({ server, client, peer: peerOf(device) });
-      const r = { device, store: replicaStore, client, link };
-      replicas.push(r);
+    ...hub,
+    async replica(device: TestDevice): Promise<RelayReplica> {
+      const r = await hub.replica(device);
+      hub.connect(r);
       return r;
-    },
-    async propose(r: Replica, recordId: string, type: string, payload: unknown): Promise<void> {
-      clock += 60_000;
-      await proposeToStore({
-        store: r.store,
-        recordId,
-        device: r.device,
-        actor: r.device.actor,
-        type,
-        payload,
-        at: clock,
-      });
-      r.client.notifyLocalChange({ recordId });
-      await settle();
-    },
-    async view(recordId: string) {
-      return viewStoredRecord({ store, recordId, deviceId: null });
     },
   };
 }

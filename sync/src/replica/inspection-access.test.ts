@@ -4,27 +4,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { MemoryRecordStore } from '../adapters/storage/memory-record-store';
 import { createId, formatRecordId, type InspectionState } from '../domain';
-import { makeEnterprise } from '../domain/test-support';
-import {
-  buildDirectory,
-  createTestDevice,
-  directoryId,
-  t0,
-  trustedSignerOf,
-  type TestDevice,
-} from '../records/test-support';
-import { SyncClient, type RecordChangeEvent } from '../relay/sync-client';
-import { SyncServer } from '../relay/sync-server';
+import { directoryId, t0, type TestDevice } from '../records/test-support';
 import { PROTOCOL_VERSION } from '../protocol/frames';
-import { MemoryLink, RawPeer, quiesce } from '../relay/test-support';
+import { RawPeer } from '../relay/test-support';
 import { emptyUpdate } from '../relay/update-bytes';
 import { attachSyncWebSocket } from '../relay/ws-host';
-import { HomeService } from './home-service';
-import { proposeToStore, setFieldInStore, viewStoredRecord } from './local-writes';
-import { createReplicaPolicy, readAccessOf } from './replica-policy';
+import { setFieldInStore, viewStoredRecord } from './local-writes';
+import { readAccessOf } from './replica-policy';
 import type { SyncPeer } from './sync-peer';
+import { createTestDirectory, createTestHub, peerOf, type RelayReplica as Replica } from './test-support';
 
 const day = 24 * 3_600_000;
 const enterpriseId = formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId({ now: t0 }) });
@@ -36,19 +25,16 @@ let devices: Devices;
 let directoryUpdate: Uint8Array;
 
 beforeAll(async () => {
-  const make = (deviceId: string, userId: string, role: string, countyCode: string | null) =>
-    createTestDevice({ deviceId, userId, role, countyCode });
-  devices = {
-    hub: await make('hub-1', 'hub', 'system', null),
-    officer: await make('pwa-officer', 'officer-zhao', 'registry_officer', null),
-    inspectorA: await make('pwa-inspector-a', 'inspector-a', 'quality_inspector', null),
-    inspectorB: await make('pwa-inspector-b', 'inspector-b', 'quality_inspector', null),
-    office: await make('pwa-office', 'office-chen', 'central_office', null),
-    seat: await make('pwa-seat', 'ct-wang', 'call_taker', '330106'),
-  };
-  const { hub, ...others } = devices;
-  const { doc } = await buildDirectory({ hub, devices: Object.values(others) });
-  directoryUpdate = Y.encodeStateAsUpdate(doc);
+  ({ devices, directoryUpdate } = await createTestDirectory({
+    devices: {
+      hub: ['hub-1', 'hub', 'system', null],
+      officer: ['pwa-officer', 'officer-zhao', 'registry_officer', null],
+      inspectorA: ['pwa-inspector-a', 'inspector-a', 'quality_inspector', null],
+      inspectorB: ['pwa-inspector-b', 'inspector-b', 'quality_inspector', null],
+      office: ['pwa-office', 'office-chen', 'central_office', null],
+      seat: ['pwa-seat', 'ct-wang', 'call_taker', '330106'],
+    },
+  }));
 });
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -56,104 +42,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const peerOf = (device: TestDevice): SyncPeer => ({
-  id: device.deviceId,
-  kind: device.actor.role === 'system' ? 'hub' : 'pwa',
-  countyCode: device.countyCode,
-  role: device.actor.role as SyncPeer['role'],
-  userId: device.actor.userId,
-});
-
-type Replica = {
-  device: TestDevice;
-  store: MemoryRecordStore;
-  client: SyncClient;
-  events: RecordChangeEvent[];
-  link: MemoryLink<SyncPeer> | null;
-};
-
 /** The hub (relay and home of inspections) with PWAs that connect to it in memory. */
 async function createHub() {
-  const store = await MemoryRecordStore.open();
-  await store.appendUpdate({ recordId: directoryId, update: directoryUpdate });
-  const enterprise = makeEnterprise({ id: 'e1' });
-  let home: HomeService | null = null;
-  const server = new SyncServer<SyncPeer>({
-    store,
-    serverId: 'hub-1',
-    policy: createReplicaPolicy({
-      self: { kind: 'hub' },
-      sequence: async ({ recordId }) => {
-        await home?.sequence({ recordId });
-      },
-    }),
-  });
-  home = new HomeService({
-    store,
-    directoryId,
-    selfDeviceId: devices.hub.deviceId,
-    trusted: [trustedSignerOf(devices.hub)],
-    registry: {
-      findEnterprise: ({ id }) => Promise.resolve(id === enterpriseId ? enterprise : undefined),
-      findWorker: () => Promise.resolve(undefined),
-    },
-    publish: ({ recordId, update }) => server.publish({ recordId, update }),
-  });
-  const replicas: Replica[] = [];
-  let clock = t0;
-
-  const settle = async () => {
-    const links = replicas.flatMap((r) => (r.link ? [r.link] : []));
-    for (let i = 0; i < 3; i++) {
-      await quiesce({ server, links });
-      await home?.idle();
-      await Promise.all(replicas.map((r) => (r.link ? r.client.idle() : Promise.resolve())));
-    }
-    await quiesce({ server, links });
-  };
-
+  const hub = await createTestHub({ directoryUpdate, hubDevice: devices.hub, enterpriseId });
+  cleanups.push(() => hub.stop());
   const hubState = {
-    store,
-    server,
-    async replica(device: TestDevice): Promise<Replica> {
-      const replicaStore = await MemoryRecordStore.open();
-      const events: RecordChangeEvent[] = [];
-      const client = new SyncClient({
-        store: replicaStore,
-        clientId: device.deviceId,
-        cursorKey: 'sync:hub',
-        onRecordChange: (event) => events.push(event),
-      });
-      const r: Replica = { device, store: replicaStore, client, events, link: null };
-      replicas.push(r);
-      return r;
-    },
-    connect(r: Replica): void {
-      r.link = new MemoryLink<SyncPeer>({ server, client: r.client, peer: peerOf(r.device) });
-    },
-    disconnect(r: Replica): void {
-      r.link?.disconnect();
-      r.link = null;
-    },
-    settle,
-    /** Signs a command on the replica's device, stores it there and lets it sync. */
-    async propose(r: Replica, recordId: string, type: string, payload: unknown): Promise<void> {
-      clock += 60_000;
-      await proposeToStore({
-        store: r.store,
-        recordId,
-        device: r.device,
-        actor: r.device.actor,
-        type,
-        payload,
-        at: clock,
-      });
-      r.client.notifyLocalChange({ recordId });
-      await settle();
-    },
+    ...hub,
     async schedule(r: Replica, inspectorUserId: string): Promise<string> {
       const inspectionId = formatRecordId({ kind: 'inspection', scope: 'hub', id: createId() });
-      await hubState.propose(r, inspectionId, 'scheduleInspection', {
+      await hub.propose(r, inspectionId, 'scheduleInspection', {
         inspectionId,
         enterpriseId,
         countyCode: '330106',
@@ -165,11 +62,10 @@ async function createHub() {
     },
     /** The accepted state at the hub. */
     async accepted(recordId: string): Promise<InspectionState | null> {
-      const view = await viewStoredRecord({ store, recordId, deviceId: null });
+      const view = await hub.view(recordId);
       return (view?.accepted ?? null) as InspectionState | null;
     },
   };
-  cleanups.push(() => server.stop());
   return hubState;
 }
 

@@ -4,7 +4,7 @@
 import * as Y from 'yjs';
 import { MemoryRecordStore } from '../adapters/storage/memory-record-store';
 import { createId, formatRecordId } from '../domain';
-import { allChecksPassed, day } from '../domain/test-support';
+import { allChecksPassed, day, makeEnterprise } from '../domain/test-support';
 import type { LogEntry } from '../records/record-codec';
 import { readRecordSnapshot } from '../records/record-state';
 import {
@@ -16,8 +16,13 @@ import {
   type TestDevice,
 } from '../records/test-support';
 import { HomeService } from './home-service';
-import { proposeToStore } from './local-writes';
+import { proposeToStore, viewStoredRecord } from './local-writes';
 import { loadRecordDoc } from '../records/record-doc';
+import { SyncClient, type RecordChangeEvent } from '../relay/sync-client';
+import { SyncServer } from '../relay/sync-server';
+import { MemoryLink, quiesce } from '../relay/test-support';
+import { createReplicaPolicy } from './replica-policy';
+import type { SyncPeer } from './sync-peer';
 
 export const county = '330106';
 export { t0 };
@@ -235,4 +240,158 @@ export function receivePayload(options: {
     durationMinutes: options.durationMinutes ?? null,
     notes: '',
   };
+}
+
+// ---- A hub relay with PWAs linked in memory (the replica policy's tests) -----------------------------
+
+/** A made-up peer for policy tests, with no device behind it. */
+export function policyPeer(options: {
+  kind: SyncPeer['kind'];
+  countyCode: string | null;
+  role: SyncPeer['role'];
+}): SyncPeer {
+  const { kind, countyCode, role } = options;
+  return { id: `${kind}-${countyCode ?? 'hub'}-${role}`, kind, countyCode, role, userId: `u-${role}` };
+}
+
+/** The peer a test device is at the hub's relay: a system device is the hub, any other a PWA. */
+export function peerOf(device: TestDevice): SyncPeer {
+  return {
+    id: device.deviceId,
+    kind: device.actor.role === 'system' ? 'hub' : 'pwa',
+    countyCode: device.countyCode,
+    role: device.actor.role as SyncPeer['role'],
+    userId: device.actor.userId,
+  };
+}
+
+/** `[deviceId, userId, role, countyCode]` of a test device. */
+export type TestDeviceSpec = readonly [
+  deviceId: string,
+  userId: string,
+  role: string,
+  countyCode: string | null,
+];
+
+/** Devices and the directory the `hub` device made for them, as one update for a store. */
+export async function createTestDirectory<K extends string>(options: {
+  devices: Record<K | 'hub', TestDeviceSpec>;
+}): Promise<{ devices: Record<K | 'hub', TestDevice>; directoryUpdate: Uint8Array }> {
+  const devices = {} as Record<K | 'hub', TestDevice>;
+  for (const [name, [deviceId, userId, role, countyCode]] of Object.entries(options.devices) as Array<
+    [K | 'hub', TestDeviceSpec]
+  >) {
+    devices[name] = await createTestDevice({ deviceId, userId, role, countyCode });
+  }
+  const { hub, ...others } = devices;
+  const { doc } = await buildDirectory({ hub, devices: Object.values<TestDevice>(others) });
+  return { devices, directoryUpdate: Y.encodeStateAsUpdate(doc) };
+}
+
+/** A PWA replica of the test hub: its store, its sync client, its link (null while disconnected). */
+export type RelayReplica = {
+  device: TestDevice;
+  store: MemoryRecordStore;
+  client: SyncClient;
+  events: RecordChangeEvent[];
+  link: MemoryLink<SyncPeer> | null;
+};
+
+export type TestHub = Awaited<ReturnType<typeof createTestHub>>;
+
+/**
+ * The hub as relay (the replica policy) and home of the hub-homed records, its registry holding one
+ * active enterprise (`enterpriseId`), with PWAs linked to it in memory. `stop()` stops the relay.
+ */
+export async function createTestHub(options: {
+  directoryUpdate: Uint8Array;
+  hubDevice: TestDevice;
+  enterpriseId: string;
+}) {
+  const store = await MemoryRecordStore.open();
+  await store.appendUpdate({ recordId: directoryId, update: options.directoryUpdate });
+  const enterprise = makeEnterprise({ id: 'e1' });
+  let home: HomeService | null = null;
+  const server = new SyncServer<SyncPeer>({
+    store,
+    serverId: options.hubDevice.deviceId,
+    policy: createReplicaPolicy({
+      self: { kind: 'hub' },
+      sequence: async ({ recordId }) => {
+        await home?.sequence({ recordId });
+      },
+    }),
+  });
+  home = new HomeService({
+    store,
+    directoryId,
+    selfDeviceId: options.hubDevice.deviceId,
+    trusted: [trustedSignerOf(options.hubDevice)],
+    registry: {
+      findEnterprise: ({ id }) => Promise.resolve(id === options.enterpriseId ? enterprise : undefined),
+      findWorker: () => Promise.resolve(undefined),
+    },
+    publish: ({ recordId, update }) => server.publish({ recordId, update }),
+  });
+  const replicas: RelayReplica[] = [];
+  let clock = t0;
+
+  /** Until nothing moves: frames delivered, the home idle, every linked client idle. */
+  const settle = async () => {
+    const links = replicas.flatMap((r) => (r.link ? [r.link] : []));
+    for (let i = 0; i < 3; i++) {
+      await quiesce({ server, links });
+      await home?.idle();
+      await Promise.all(replicas.map((r) => (r.link ? r.client.idle() : Promise.resolve())));
+    }
+    await quiesce({ server, links });
+  };
+
+  const hub = {
+    store,
+    server,
+    settle,
+    /** A PWA replica of `device`, not linked yet (see connect). */
+    async replica(device: TestDevice): Promise<RelayReplica> {
+      const replicaStore = await MemoryRecordStore.open();
+      const events: RecordChangeEvent[] = [];
+      const client = new SyncClient({
+        store: replicaStore,
+        clientId: device.deviceId,
+        cursorKey: 'sync:hub',
+        onRecordChange: (event) => events.push(event),
+      });
+      const r: RelayReplica = { device, store: replicaStore, client, events, link: null };
+      replicas.push(r);
+      return r;
+    },
+    connect(r: RelayReplica): void {
+      r.link = new MemoryLink<SyncPeer>({ server, client: r.client, peer: peerOf(r.device) });
+    },
+    disconnect(r: RelayReplica): void {
+      r.link?.disconnect();
+      r.link = null;
+    },
+    /** Signs a command on the replica's device, stores it there and lets it sync. */
+    async propose(r: RelayReplica, recordId: string, type: string, payload: unknown): Promise<void> {
+      clock += 60_000;
+      await proposeToStore({
+        store: r.store,
+        recordId,
+        device: r.device,
+        actor: r.device.actor,
+        type,
+        payload,
+        at: clock,
+      });
+      r.client.notifyLocalChange({ recordId });
+      await settle();
+    },
+    /** The record as the hub holds it: accepted state, pending proposals, conflicts. */
+    view(recordId: string) {
+      return viewStoredRecord({ store, recordId, deviceId: null });
+    },
+    stop: () => server.stop(),
+  };
+  return hub;
 }

@@ -131,6 +131,13 @@ const intake = [Role.callTaker, Role.supervisor, Role.system] as const;
 const desk = [Role.callTaker, Role.supervisor] as const;
 const deskAndEnterprise = [Role.callTaker, Role.supervisor, Role.enterprise] as const;
 const quality = [Role.qualityInspector, Role.legalConsultant] as const;
+/*
+ * The hub's system user carries a complaint arbitrated on its complaint record (complaint:hub:<id>, whose
+ * log names the filer and the arbitrator) onto the order: it files and decides nothing itself. A county's
+ * appliance signs as `system` too, but it is the order's home and writes its log anyway.
+ */
+const complaintOpeners = [...desk, ...quality, Role.system] as const;
+const complaintResolvers = [...quality, Role.system] as const;
 const afterDispatch = [
   OrderStatus.dispatched,
   OrderStatus.accepted,
@@ -447,7 +454,7 @@ export const orderTransitions: TransitionTable<OrderState, OrderCommand, OrderCo
   openComplaint: {
     // A complaint can come after closing too: that is when citizens usually find the fault.
     from: afterDispatch,
-    roles: [...desk, ...quality],
+    roles: complaintOpeners,
     apply: ({ state, command }) => {
       const p = command.payload;
       if (state.complaints.some((c) => c.id === p.complaintId)) {
@@ -484,7 +491,7 @@ export const orderTransitions: TransitionTable<OrderState, OrderCommand, OrderCo
   },
   resolveComplaint: {
     from: afterDispatch,
-    roles: quality,
+    roles: complaintResolvers,
     apply: ({ state, command }) => {
       const p = command.payload;
       const complaint = state.complaints.find((c) => c.id === p.complaintId);
