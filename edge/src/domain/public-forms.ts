@@ -1,6 +1,7 @@
 import {
   findItem,
   Handling,
+  isFreeCommunityService,
   regionCodeSchema,
   tryNormalisePhone,
   validateCreditCode,
@@ -237,6 +238,16 @@ export function enterpriseApplicationSchema(options: { counties: ReadonlySet<str
         .transform((codes) => [...new Set(codes)]),
     })
     .superRefine((value, ctx) => {
+      // 与领域规则一致：志愿者组织只能选择免费社区服务，在表单上就指出，而不是提交后才被拒绝。
+      // The domain's rule, told on the form: a volunteer group chooses free community services only.
+      if (value.kind === 'volunteer' && !value.items.every((code) => isFreeCommunityService({ code }))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items'],
+          message:
+            '志愿者组织只能选择免费社区服务 / a volunteer group may offer only free community services',
+        });
+      }
       if (value.licenceNumber === '') {
         if (value.kind === 'enterprise')
           ctx.addIssue({

@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import {
   computeCreditLists,
   countInspectionFindings,
+  filterCreditLists,
   INSPECTION_WINDOW_MS,
   scoreEnterprise,
   type CreditFacts,
@@ -42,6 +43,7 @@ function facts(
     workers: { total: 0, withValidTraining: 0 },
     inspections: [],
     upheldComplaints: [],
+    orders: { dispatched: 0, completed: 0, returnVisited: 0, rated: 0, satisfied: 0 },
     ...rest,
   };
 }
@@ -145,4 +147,105 @@ test('the lists: applicants are not scored; recommended best first, punishment w
     kind: 'enterprise',
     status: 'active',
   });
+});
+
+test('a volunteer group is scored exactly as an enterprise with the same facts, and listed with its kind', () => {
+  const same: Partial<CreditFacts> = {
+    returnVisits: { count: 30, satisfactionSum: 141 },
+    workers: { total: 5, withValidTraining: 4 },
+    inspections: [inspection({ outcome: 'rectify', failed: 1 })],
+    upheldComplaints: [{ points: 5 }],
+    orders: { dispatched: 40, completed: 36, returnVisited: 30, rated: 30, satisfied: 27 },
+  };
+  const firm = facts('企业甲', same);
+  const group = facts('志愿队乙', same);
+  group.enterprise = { ...group.enterprise, kind: 'volunteer' };
+  expect(scoreEnterprise({ facts: group, now })).toEqual(scoreEnterprise({ facts: firm, now }));
+  for (const status of ['suspended', 'blacklisted'] as const) {
+    const punished = (f: CreditFacts) =>
+      scoreEnterprise({ facts: { ...f, enterprise: { ...f.enterprise, status } }, now });
+    expect(punished(group)).toEqual(punished(firm));
+  }
+
+  const lists = computeCreditLists({ facts: [firm, group], now });
+  const rows = [...lists.recommended, ...lists.normal, ...lists.punishment];
+  const row = (name: string) => {
+    const found = rows.find((r) => r.name === name);
+    if (found === undefined) throw new Error(`${name} not listed`);
+    return found;
+  };
+  const firmRow = row('企业甲');
+  const groupRow = row('志愿队乙');
+  expect([firmRow.kind, groupRow.kind]).toEqual(['enterprise', 'volunteer']);
+  // 同一名单、同一分数、同样的分项说明。Same list, score and explained components.
+  const comparable = (r: typeof firmRow) => ({
+    status: r.status,
+    score: r.score,
+    list: r.list,
+    listReason: r.listReason,
+    components: r.components,
+    figures: r.figures,
+  });
+  expect(comparable(groupRow)).toEqual(comparable(firmRow));
+  // 数量指标：派单 40，完成 36（90%），回访 30，满意 27/30（90%）。The quantity figures, the same for both kinds.
+  expect(groupRow.figures).toEqual({
+    dispatched: 40,
+    completed: 36,
+    completionRate: 0.9,
+    returnVisited: 30,
+    satisfactionRate: 0.9,
+  });
+});
+
+test('the quantity figures: rates rounded to 4 places, null (not 0) with nothing to divide by', () => {
+  const lists = computeCreditLists({
+    now,
+    facts: [
+      facts('新队', { orders: { dispatched: 0, completed: 0, returnVisited: 0, rated: 0, satisfied: 0 } }),
+      facts('老队', { orders: { dispatched: 3, completed: 2, returnVisited: 1, rated: 3, satisfied: 2 } }),
+    ],
+  });
+  const figures = new Map(
+    [...lists.recommended, ...lists.normal, ...lists.punishment].map((e) => [e.name, e.figures]),
+  );
+  expect(figures.get('新队')).toEqual({
+    dispatched: 0,
+    completed: 0,
+    completionRate: null,
+    returnVisited: 0,
+    satisfactionRate: null,
+  });
+  expect(figures.get('老队')).toEqual({
+    dispatched: 3,
+    completed: 2,
+    completionRate: 0.6667,
+    returnVisited: 1,
+    satisfactionRate: 0.6667,
+  });
+});
+
+test('the lists of one kind keep their order, rules and time', () => {
+  const volunteer = (name: string, overrides: Parameters<typeof facts>[1] = {}): CreditFacts => {
+    const f = facts(name, overrides);
+    return { ...f, enterprise: { ...f.enterprise, kind: 'volunteer' } };
+  };
+  const trained = { workers: { total: 2, withValidTraining: 2 } };
+  const all = computeCreditLists({
+    now,
+    facts: [
+      facts('企业', { returnVisits: { count: 10, satisfactionSum: 50 }, ...trained }),
+      volunteer('甲队', { returnVisits: { count: 10, satisfactionSum: 50 }, ...trained }),
+      volunteer('乙队', { returnVisits: { count: 10, satisfactionSum: 45 }, ...trained }),
+      volunteer('停队', { status: 'suspended' }),
+    ],
+  });
+  const volunteers = filterCreditLists({ lists: all, kind: 'volunteer' });
+  expect(volunteers.computedAt).toBe(all.computedAt);
+  expect(volunteers.rules).toEqual(all.rules);
+  expect(volunteers.recommended.map((e) => e.name)).toEqual(['甲队', '乙队']);
+  expect(volunteers.punishment.map((e) => e.name)).toEqual(['停队']);
+  expect(filterCreditLists({ lists: all, kind: 'enterprise' }).recommended.map((e) => e.name)).toEqual([
+    '企业',
+  ]);
+  expect(filterCreditLists({ lists: all, kind: undefined })).toBe(all);
 });

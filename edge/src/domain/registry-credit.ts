@@ -11,6 +11,7 @@ import {
   type EnterpriseState,
   type InspectionState,
 } from '@jiazheng/sync/domain';
+import { roundTo } from './order-report';
 
 /*
  * The credit lists (信用名单) of the registry: every enterprise the registry has approved, scored by the
@@ -32,6 +33,29 @@ export type CreditFacts = {
   inspections: readonly Pick<InspectionState, 'status' | 'outcome' | 'completedAt' | 'findings'>[];
   /** Penalty points of complaints upheld against it (complaint records: see hub-registry.ts). */
   upheldComplaints: readonly { points: number }[];
+  /**
+   * 派给它的工单的数量指标（来自 orders 投影，口径同统计报表）。The quantity figures of the orders dispatched to it,
+   * from the `orders` projection and counted as the order statistics count them: dispatched (the order's
+   * current dispatch names it), completed (served, or closed as served), completed with a return visit,
+   * rated (latest reached return visit scored) and satisfied (rated 4–5).
+   */
+  orders: { dispatched: number; completed: number; returnVisited: number; rated: number; satisfied: number };
+};
+
+/**
+ * 数量指标，企业和志愿者组织同一口径；比率为小数，保留 4 位，分母为 0 时为 null（不是 0）。
+ * The quantity figures of a list row, the same for enterprises and volunteer groups. Rates are fractions
+ * rounded to 4 places, null when there is nothing to divide by (not 0), as in the order statistics.
+ */
+export type CreditFigures = {
+  dispatched: number;
+  completed: number;
+  /** completed / dispatched */
+  completionRate: number | null;
+  /** completed orders with at least one return visit */
+  returnVisited: number;
+  /** satisfied (4–5) / rated */
+  satisfactionRate: number | null;
 };
 
 export type CreditEntry = {
@@ -43,6 +67,7 @@ export type CreditEntry = {
   list: CreditList;
   listReason: string;
   components: CreditComponent[];
+  figures: CreditFigures;
 };
 
 export type CreditLists = {
@@ -53,6 +78,21 @@ export type CreditLists = {
   punishment: CreditEntry[];
   normal: CreditEntry[];
 };
+
+function rate(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : roundTo({ value: numerator / denominator, places: 4 });
+}
+
+export function creditFigures(options: { orders: CreditFacts['orders'] }): CreditFigures {
+  const o = options.orders;
+  return {
+    dispatched: o.dispatched,
+    completed: o.completed,
+    completionRate: rate(o.completed, o.dispatched),
+    returnVisited: o.returnVisited,
+    satisfactionRate: rate(o.satisfied, o.rated),
+  };
+}
 
 /** Enterprises the registry has approved: applicants and rejected applications have no credit yet. */
 const SCORED: ReadonlySet<string> = new Set([
@@ -92,7 +132,11 @@ export function countInspectionFindings(options: { inspections: CreditFacts['ins
   return counts;
 }
 
-/** One enterprise's score with its explained parts; a suspended or blacklisted one is punished whatever it scores. */
+/**
+ * One enterprise's score with its explained parts; a suspended or blacklisted one is punished whatever it
+ * scores. 志愿者组织与企业同样计分：kind 不参与。A volunteer group is scored exactly as an enterprise: kind
+ * plays no part, so the two are compared on the same figures.
+ */
 export function scoreEnterprise(options: {
   facts: CreditFacts;
   now: number;
@@ -142,6 +186,7 @@ export function computeCreditLists(options: {
       list: score.list,
       listReason: score.listReason,
       components: score.components,
+      figures: creditFigures({ orders: facts.orders }),
     });
   }
   const collator = new Intl.Collator('zh-CN');
@@ -150,4 +195,20 @@ export function computeCreditLists(options: {
   lists.normal.sort((a, b) => b.score - a.score || byName(a, b));
   lists.punishment.sort((a, b) => a.score - b.score || byName(a, b));
   return lists;
+}
+
+/** The lists of one kind only (`?kind=`), each list still in its order; the rules and time unchanged. */
+export function filterCreditLists(options: {
+  lists: CreditLists;
+  kind: EnterpriseState['kind'] | undefined;
+}): CreditLists {
+  const { lists, kind } = options;
+  if (kind === undefined) return lists;
+  const only = (entries: CreditEntry[]) => entries.filter((e) => e.kind === kind);
+  return {
+    ...lists,
+    recommended: only(lists.recommended),
+    punishment: only(lists.punishment),
+    normal: only(lists.normal),
+  };
 }

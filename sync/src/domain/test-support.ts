@@ -33,6 +33,7 @@ export const allChecksPassed = Object.fromEntries(Object.values(ReviewCheck).map
 
 export function makeEnterprise(options: {
   id: string;
+  kind?: EnterpriseState['kind'];
   items?: string[];
   counties?: string[];
   validTo?: number;
@@ -43,9 +44,9 @@ export function makeEnterprise(options: {
       type: 'apply',
       payload: {
         enterpriseId: options.id,
-        kind: 'enterprise',
-        name: `企业 ${options.id}`,
-        licenceNumber: '91330106MA27XL0R2J',
+        kind: options.kind ?? 'enterprise',
+        name: `${options.kind === 'volunteer' ? '志愿队' : '企业'} ${options.id}`,
+        licenceNumber: options.kind === 'volunteer' ? null : '91330106MA27XL0R2J',
         contactName: '王经理',
         contactPhone: '+8657188886666',
         documents: [],

@@ -288,7 +288,7 @@ test(
             contactName: '周',
             contactPhone: '+8613812345678',
             documents: [],
-            items: ['FAM-CLEANING'],
+            items: ['ELD-VISIT'],
             counties: ['330106'],
           },
         },

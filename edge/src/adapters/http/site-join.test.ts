@@ -193,13 +193,15 @@ test('a volunteer group applies without a licence or documents', async () => {
     ['licenceNumber', ''],
     ['contactName', '王阿姨'],
     ['contactPhone', '13812345678'],
-    ['items', 'FAM-CLEANING'],
+    ['items', 'ELD-VISIT'],
+    ['items', 'ELD-ESCORT'],
     ['counties', '330106'],
   ]);
   expect(response.status).toBe(303);
   expect(await findApplication('西溪社区助老志愿队')).toMatchObject({
     kind: 'volunteer',
     licenceNumber: null,
+    items: ['ELD-VISIT', 'ELD-ESCORT'],
   });
 });
 
@@ -209,6 +211,16 @@ test.each<[string, Part[], string, string]>([
   ['a program named .pdf', [['documents', exe, '执照.pdf']], 'documents', '只接受 PDF、JPEG、PNG'],
   ['a county the network does not serve', [['counties', '110105']], 'counties', '请从列表中选择区县'],
   ['an information item', [['items', 'MED-KNOWLEDGE']], 'items', '请选择服务项目'],
+  [
+    'a volunteer group offering a paid service',
+    [
+      ['kind', 'volunteer'],
+      ['items', 'ELD-VISIT'],
+      ['items', 'FAM-CLEANING'],
+    ],
+    'items',
+    '志愿者组织只能选择免费社区服务',
+  ],
   ['no services', [['items', '']], 'items', ''],
   ['a name given twice', [['name', '第二个名字']], 'name', '只能填写一次'],
 ])('%s is refused beside its field, nothing is kept', async (_, extra, field, message) => {

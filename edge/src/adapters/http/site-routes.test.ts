@@ -34,7 +34,7 @@ const enterprises: PublicEnterprise[] = [
     name: '阿福家政',
     kind: 'volunteer',
     status: 'warned',
-    items: ['FAM-CLEANING'],
+    items: ['ELD-VISIT'],
     counties: ['330108'],
   },
 ];

@@ -48,6 +48,7 @@ async function startWorld() {
             workers: { total: 4, withValidTraining: trained },
             inspections: [],
             upheldComplaints: [],
+            orders: { dispatched: 25, completed: 20, returnVisited: 20, rated: 20, satisfied: 19 },
           });
         }
         return facts;

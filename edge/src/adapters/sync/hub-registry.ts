@@ -95,11 +95,17 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
 
   async readCreditFacts(options: { now: number }): Promise<CreditFacts[]> {
     const enterprises = await this.listEnterprises();
+    // 与统计报表同一口径（edge/src/domain/order-report.ts 的 isCompleted）。Completed as the statistics count it.
+    const completed = sql`(${orders.status} = 'served' OR ${orders.resolution} = 'served')`;
     const visits = await this.#db
       .select({
         enterpriseId: orders.enterpriseId,
         count: sql<number>`count(${orders.lastSatisfaction})::int`,
         sum: sql<number>`coalesce(sum(${orders.lastSatisfaction}), 0)::int`,
+        dispatched: sql<number>`count(*)::int`,
+        completed: sql<number>`(count(*) FILTER (WHERE ${completed}))::int`,
+        returnVisited: sql<number>`(count(*) FILTER (WHERE ${completed} AND ${orders.returnVisitCount} > 0))::int`,
+        satisfied: sql<number>`(count(*) FILTER (WHERE ${orders.lastSatisfaction} >= 4))::int`,
       })
       .from(orders)
       .where(isNotNull(orders.enterpriseId))
@@ -135,6 +141,13 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
         workers: { total: Number(w?.total ?? 0), withValidTraining: Number(w?.trained ?? 0) },
         inspections: inspectionsBy.get(enterprise.id) ?? [],
         upheldComplaints: complaints.get(enterprise.id) ?? [],
+        orders: {
+          dispatched: Number(v?.dispatched ?? 0),
+          completed: Number(v?.completed ?? 0),
+          returnVisited: Number(v?.returnVisited ?? 0),
+          rated: Number(v?.count ?? 0),
+          satisfied: Number(v?.satisfied ?? 0),
+        },
       };
     });
   }

@@ -80,7 +80,7 @@ test('two hub processes on one PostgreSQL decide every proposal on a shared reco
           licenceNumber: null,
           contactName: '王芳',
           contactPhone: '13800000000',
-          items: ['FAM-CLEANING'],
+          items: ['ELD-VISIT'],
           counties: ['330106'],
           documents: [],
         },

@@ -132,7 +132,7 @@ export function describeHubSync(options: {
               licenceNumber: null,
               contactName: '王芳',
               contactPhone: '13800000000',
-              items: ['FAM-CLEANING'],
+              items: ['ELD-VISIT'],
               counties: ['330106'],
               documents: [],
             },

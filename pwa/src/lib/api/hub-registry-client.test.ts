@@ -134,5 +134,7 @@ describe('accounts at the hub', () => {
     );
     expect((await api.creditLists()).recommended).toEqual([]);
     expect(calls[0]?.url).toBe('http://hub.test/api/registry/credit');
+    await api.creditLists({ kind: 'volunteer' });
+    expect(calls[1]?.url).toBe('http://hub.test/api/registry/credit?kind=volunteer');
   });
 });

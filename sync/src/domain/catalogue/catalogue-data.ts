@@ -456,11 +456,27 @@ export const catalogueData: CatalogueData = [
         code: 'ELD-VISIT',
         name: { zh: '尊老敬老探访', en: 'Respect-the-elderly visits' },
         handling: 'dispatch',
+        freeCommunityService: true,
         keywords: ['尊老敬老', '敬老', '看望老人', '探访老人', '空巢老人', '孤寡老人'],
         standard: {
           includes: {
             zh: '为空巢、独居、孤寡老人定期上门探访、聊天、量血压，节日慰问，免费。',
             en: 'Free regular visits to elders living alone: conversation, blood-pressure checks and holiday greetings.',
+          },
+          qualifications: trained,
+          guidePrice: { minFen: 0, maxFen: 0, unit: 'per_visit' },
+        },
+      },
+      {
+        code: 'ELD-ESCORT',
+        name: { zh: '爱心助老陪诊', en: 'Free escort of elders to hospital' },
+        handling: 'dispatch',
+        freeCommunityService: true,
+        keywords: ['免费陪诊', '助老陪诊', '陪同就医', '陪老人看病', '陪老人去医院'],
+        standard: {
+          includes: {
+            zh: '志愿者陪同独居、行动不便的老人去医院就诊：挂号、候诊、取药、送回家，免费；不代做医疗决定。',
+            en: 'Free escort of elders living alone or with limited mobility to hospital appointments: registration, waiting, collecting medicine and the way home; no medical decisions taken for them.',
           },
           qualifications: trained,
           guidePrice: { minFen: 0, maxFen: 0, unit: 'per_visit' },

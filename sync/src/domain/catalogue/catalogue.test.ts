@@ -10,6 +10,7 @@ import {
   catalogueSchema,
   findItem,
   getItem,
+  isFreeCommunityService,
   itemCodeSchema,
   listCategories,
   listItems,
@@ -289,6 +290,28 @@ test('guide prices are realistic for a county town', () => {
   expect(price('INF-WEATHER')).toBeNull();
 });
 
+test('free community services are marked, dispatched and priced 0–0: the ones volunteer groups serve', () => {
+  const free = listItems()
+    .filter((item) => isFreeCommunityService({ code: item.code }))
+    .map((item) => item.code);
+  expect(free).toEqual(['ELD-VISIT', 'ELD-ESCORT']);
+  expect(getItem({ code: 'ELD-ESCORT' })).toMatchObject({
+    name: { zh: '爱心助老陪诊' },
+    handling: 'dispatch',
+    standard: { qualifications: ['pre_post_training'], guidePrice: { minFen: 0, maxFen: 0 } },
+  });
+  // 信息类项目也免费但不派单；上门回收 0 元却是生意。Information items are free but not dispatched; recycling is trade.
+  expect(isFreeCommunityService({ code: 'INF-WEATHER' })).toBe(false);
+  expect(getItem({ code: 'SHP-RECYCLING' }).standard.guidePrice).toMatchObject({ minFen: 0, maxFen: 0 });
+  expect(isFreeCommunityService({ code: 'SHP-RECYCLING' })).toBe(false);
+  expect(isFreeCommunityService({ code: 'FAM-ESCORT' })).toBe(false);
+  expect(isFreeCommunityService({ code: 'ELD-NOPE' })).toBe(false);
+  expect(searchCatalogue({ query: '陪同就医' })[0]?.item.code).toBe('ELD-ESCORT');
+  expect(codesOf(searchCatalogue({ query: 'peizhen' }))).toEqual(
+    expect.arrayContaining(['FAM-ESCORT', 'ELD-ESCORT']),
+  );
+});
+
 test('the catalogue is frozen so no caller can corrupt it for everyone else', () => {
   const item = getItem({ code: 'FAM-NANNY' });
   expect(Object.isFrozen(item)).toBe(true);
@@ -493,6 +516,12 @@ test('validateCatalogue accepts the real data and rejects broken copies loudly, 
       firstItem(d).standard.guidePrice = { minFen: 1.5, maxFen: 100, unit: 'per_hour' };
     }),
   ).toMatchObject({ field: 'catalogue.0.items.0.standard.guidePrice.minFen' });
+  // 收费项目不能标为免费社区服务，否则志愿者组织就能承接收费服务。A paid item marked free would let volunteers take it.
+  expect(
+    broken((d) => {
+      firstItem(d).freeCommunityService = true;
+    }),
+  ).toMatchObject({ field: 'catalogue.items.0.freeCommunityService' });
   expect(
     broken((d) => {
       firstItem(d).code = 'MNT-NANNY';

@@ -102,6 +102,13 @@ const itemFields = {
   handling: handlingSchema,
   keywords: z.array(tidyTextSchema).min(1, 'needs at least one keyword people actually say'),
   standard: serviceStandardSchema,
+  /**
+   * 免费社区服务（探访、陪诊）：志愿者组织只能承接这类服务，派单时也优先给志愿者组织。单独标注而不按 0 元判断，
+   * 因为上门回收也是 0 元，却是回收商的生意。
+   * A free community service (a visit, an escort): volunteer groups may serve only these and are offered them
+   * first. Marked rather than read off a 0–0 price, since a recycling pick-up is priced 0–0 too and is trade.
+   */
+  freeCommunityService: z.literal(true).optional(),
 };
 
 export const serviceItemSchema = z
@@ -145,6 +152,18 @@ export const serviceItemSchema = z
           message: `${item.code}: an information item is answered by the call-taker and needs no qualifications`,
         });
       }
+    }
+    if (
+      item.freeCommunityService === true &&
+      (item.handling !== Handling.dispatch ||
+        item.standard.guidePrice?.minFen !== 0 ||
+        item.standard.guidePrice.maxFen !== 0)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['freeCommunityService'],
+        message: `${item.code}: a free community service is dispatched and priced 0–0`,
+      });
     }
     if (new Set(quals).size !== quals.length) {
       ctx.addIssue({
@@ -444,6 +463,15 @@ export function getItem(options: { code: string }): ServiceItem {
     });
   }
   return item;
+}
+
+/**
+ * 是否免费社区服务（目录中标注 freeCommunityService 的派单项目，均为 0 元）；未知编码不是。
+ * Whether the item is a free community service (marked in the catalogue, dispatched and priced 0–0);
+ * an unknown code is not, so a volunteer group cannot be given one by a typo.
+ */
+export function isFreeCommunityService(options: { code: string }): boolean {
+  return itemsByCode.get(options.code)?.freeCommunityService === true;
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   getItem,
   guidePriceSchema,
   handlingSchema,
+  isFreeCommunityService,
   itemCodeSchema,
   listCategories,
   listItems,

@@ -102,6 +102,105 @@ test('every exclusion says why', () => {
   expect(ranked[0]?.reasons.at(-1)).toEqual({ code: 'warned', points: -10, detail: 'under a warning' });
 });
 
+test('a free community service goes to volunteer groups first, enterprises only when none can take it', () => {
+  const visit: DispatchRequest = {
+    ...request,
+    itemCode: 'ELD-VISIT',
+    requiredQualifications: ['pre_post_training'],
+  };
+  const volunteer = (id: string) => makeEnterprise({ id, kind: 'volunteer', items: ['ELD-VISIT'] });
+  const enterprise = (id: string) => makeEnterprise({ id, items: ['ELD-VISIT', 'FAM-NANNY'] });
+  const { ranked } = rankEnterprises({
+    request: visit,
+    now: t0,
+    candidates: [
+      // 信用满分、空闲的企业仍排在信用一般、较忙的志愿者组织之后。The best enterprise still follows a busy volunteer group.
+      candidate({ id: 'best-firm', enterprise: enterprise('best-firm'), creditScore: 100 }),
+      candidate({
+        id: 'busy-vol',
+        enterprise: volunteer('busy-vol'),
+        creditScore: 40,
+        openOrders: 5,
+        lastDispatchedAt: t0,
+      }),
+      candidate({ id: 'good-vol', enterprise: volunteer('good-vol'), creditScore: 90 }),
+      // 受警告、信用 0、刚派过单的志愿者组织也在企业之前。Even a warned, zero-credit, just-used group comes first.
+      candidate({
+        id: 'warned-vol',
+        enterprise: makeEnterprise({
+          id: 'warned-vol',
+          kind: 'volunteer',
+          items: ['ELD-VISIT'],
+          status: 'warned',
+        }),
+        creditScore: 0,
+        openOrders: 1_000,
+        lastDispatchedAt: t0,
+      }),
+    ],
+  });
+  expect(ranked.map((r) => r.enterpriseId)).toEqual(['good-vol', 'busy-vol', 'warned-vol', 'best-firm']);
+  const first = ranked[0];
+  expect(first?.reasons.at(-1)).toEqual({
+    code: 'volunteer_first',
+    points: 120,
+    detail: 'free community service: volunteer groups are offered it before enterprises',
+  });
+  expect(first?.score).toBeCloseTo(first?.reasons.reduce((sum, r) => sum + r.points, 0) ?? 0, 1);
+  expect(ranked[3]?.reasons.map((r) => r.code)).toEqual(['credit', 'load', 'rotation']);
+
+  // 没有志愿者组织能接（无合格人员）时，企业照常派单。With no volunteer group able to, enterprises take it.
+  const fallback = rankEnterprises({
+    request: visit,
+    now: t0,
+    candidates: [
+      candidate({ id: 'firm', enterprise: enterprise('firm') }),
+      candidate({ id: 'vol', enterprise: volunteer('vol'), workers: [] }),
+    ],
+  });
+  expect(fallback.ranked.map((r) => r.enterpriseId)).toEqual(['firm']);
+  expect(fallback.excluded.map((e) => [e.enterpriseId, e.reasons.map((r) => r.code)])).toEqual([
+    ['vol', ['no_eligible_worker']],
+  ]);
+});
+
+test('a volunteer group is never offered a paid item, even one its record lists from before the rule', () => {
+  const listed = makeEnterprise({ id: 'old-vol', kind: 'volunteer', items: ['ELD-VISIT'] });
+  // 规则之前的记录可能列有收费项目，排序仍把它排除。A record from before the rule may list a paid item.
+  const legacy = { ...listed, items: [...listed.items, 'FAM-NANNY'] };
+  const { ranked, excluded } = rankEnterprises({
+    request,
+    now: t0,
+    candidates: [
+      candidate({ id: 'old-vol', enterprise: legacy }),
+      candidate({
+        id: 'new-vol',
+        enterprise: makeEnterprise({ id: 'new-vol', kind: 'volunteer', items: ['ELD-ESCORT'] }),
+      }),
+      candidate({ id: 'firm' }),
+    ],
+  });
+  expect(ranked.map((r) => r.enterpriseId)).toEqual(['firm']);
+  expect(ranked[0]?.reasons.map((r) => r.code)).not.toContain('volunteer_first');
+  expect(excluded).toEqual([
+    {
+      enterpriseId: 'old-vol',
+      name: '志愿队 old-vol',
+      reasons: [
+        {
+          code: 'volunteer_paid_item',
+          detail: 'a volunteer group serves only free community services, not FAM-NANNY',
+        },
+      ],
+    },
+    {
+      enterpriseId: 'new-vol',
+      name: '志愿队 new-vol',
+      reasons: [{ code: 'does_not_serve_item', detail: 'does not offer FAM-NANNY' }],
+    },
+  ]);
+});
+
 test('bad requests and weights are refused with the field named', () => {
   expect(() =>
     rankEnterprises({ request: { ...request, countyCode: '33' }, candidates: [], now: t0 }),

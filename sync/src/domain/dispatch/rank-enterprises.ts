@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemCodeSchema } from '../catalogue/catalogue';
+import { isFreeCommunityService, itemCodeSchema } from '../catalogue/catalogue';
 import { checkEnterpriseDispatchable, type EnterpriseState } from '../enterprise/enterprise';
 import { parseInput } from '../errors';
 import { qualificationSchema } from '../qualifications';
@@ -22,6 +22,17 @@ export const defaultRankingWeights: RankingWeights = { credit: 50, load: 30, rot
 export const rotationHorizonMs = 72 * 3_600_000;
 /** A warned enterprise still gets orders, but below an otherwise equal clean one. */
 export const warningPenalty = 10;
+
+/**
+ * 免费社区服务（探访、陪诊）先派给志愿者组织，没有志愿者能接时才派给企业。其余各项合计在 −10（受警告）到 100
+ * 之间，加 120 分后任何合格的志愿者组织（即使受警告）都严格高于所有企业，不会同分。以分数而非另一套排序表达，是为了
+ * 名次仍按总分、总分仍是各项之和。
+ * A free community service goes to a volunteer group first, to an enterprise only when no volunteer group
+ * can take it. The other parts add up to −10 (warned) … 100, so with 120 every eligible volunteer group, even
+ * a warned one, is strictly above every enterprise, never tied. Points rather than a separate tier, so the
+ * rank still follows the score and the score is still the sum of its reasons, as the call-taker sees them.
+ */
+export const volunteerPriorityPoints = 120;
 
 const epochMsSchema = z.number().int().min(0).max(8_640_000_000_000_000);
 
@@ -48,6 +59,8 @@ export type DispatchCandidate = {
 export const ExclusionReason = {
   previouslyDeclined: 'previously_declined',
   doesNotServeItem: 'does_not_serve_item',
+  /** 志愿者组织只做免费社区服务。A volunteer group serves free community services only. */
+  volunteerPaidItem: 'volunteer_paid_item',
   doesNotServeCounty: 'does_not_serve_county',
   notActive: 'not_active',
   suspended: 'suspended',
@@ -57,7 +70,11 @@ export const ExclusionReason = {
 } as const;
 export type ExclusionReason = (typeof ExclusionReason)[keyof typeof ExclusionReason];
 
-export type RankReason = { code: 'credit' | 'load' | 'rotation' | 'warned'; points: number; detail: string };
+export type RankReason = {
+  code: 'credit' | 'load' | 'rotation' | 'warned' | 'volunteer_first';
+  points: number;
+  detail: string;
+};
 export type RankedEnterprise = {
   enterpriseId: string;
   name: string;
@@ -114,6 +131,7 @@ export function rankEnterprises(options: {
   });
   const total = weights.credit + weights.load + weights.rotation;
   const { now } = options;
+  const freeService = isFreeCommunityService({ code: request.itemCode });
 
   const scored: Omit<RankedEnterprise, 'rank'>[] = [];
   const excluded: ExcludedEnterprise[] = [];
@@ -128,6 +146,13 @@ export function rankEnterprises(options: {
     }
     if (!e.items.includes(request.itemCode)) {
       reasons.push({ code: ExclusionReason.doesNotServeItem, detail: `does not offer ${request.itemCode}` });
+    } else if (e.kind === 'volunteer' && !freeService) {
+      // 只在志愿者组织列出了收费项目时（规则之前的记录）才需要；未列出的已被 does_not_serve_item 排除。
+      // Needed only when it lists a paid item (a record made before the rule); one that does not is excluded above.
+      reasons.push({
+        code: ExclusionReason.volunteerPaidItem,
+        detail: `a volunteer group serves only free community services, not ${request.itemCode}`,
+      });
     }
     if (!e.counties.includes(request.countyCode)) {
       reasons.push({
@@ -169,6 +194,13 @@ export function rankEnterprises(options: {
     ];
     if (e.status === 'warned')
       rankReasons.push({ code: 'warned', points: -warningPenalty, detail: 'under a warning' });
+    if (freeService && e.kind === 'volunteer') {
+      rankReasons.push({
+        code: 'volunteer_first',
+        points: volunteerPriorityPoints,
+        detail: 'free community service: volunteer groups are offered it before enterprises',
+      });
+    }
     const score = round1(rankReasons.reduce((s, r) => s + r.points, 0));
     scored.push({
       enterpriseId: e.id,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { allChecksPassed, command, day, makeEnterprise, t0 } from '../test-support';
+import { isFreeCommunityService } from '../catalogue/catalogue';
 import { validateCreditCode } from './credit-code';
 import {
   applyEnterpriseCommand,
@@ -152,11 +153,11 @@ test('rejection with reasons, resubmission, and enterprises without a licence', 
     null,
     command({
       type: 'apply',
-      payload: { ...applyPayload, kind: 'volunteer', licenceNumber: null },
+      payload: { ...applyPayload, kind: 'volunteer', licenceNumber: null, items: ['ELD-VISIT'] },
       role: 'enterprise',
     }),
   );
-  expect(volunteer).toMatchObject({ kind: 'volunteer', licenceNumber: null });
+  expect(volunteer).toMatchObject({ kind: 'volunteer', licenceNumber: null, items: ['ELD-VISIT'] });
   const badLicence = applyEnterpriseCommand({
     state: null,
     command: command({
@@ -166,6 +167,115 @@ test('rejection with reasons, resubmission, and enterprises without a licence', 
     }),
   });
   expect(badLicence.ok).toBe(false);
+});
+
+test('a volunteer group serves only free community services: at application, resubmission and any change', () => {
+  const volunteerPayload = {
+    ...applyPayload,
+    kind: 'volunteer' as const,
+    name: '西溪社区助老志愿队',
+    licenceNumber: null,
+    items: ['ELD-VISIT', 'ELD-ESCORT'],
+  };
+  const refusal = (result: ReturnType<typeof applyEnterpriseCommand>) =>
+    result.ok ? null : { code: result.error.code, field: result.error.field, message: result.error.message };
+
+  // 第二项是收费的保姆服务：错误指向 payload.items.1。The second item is a paid nanny: the error names it.
+  expect(
+    refusal(
+      applyEnterpriseCommand({
+        state: null,
+        command: command({
+          type: 'apply',
+          payload: { ...volunteerPayload, items: ['ELD-VISIT', 'FAM-NANNY'] },
+          role: 'enterprise',
+        }),
+      }),
+    ),
+  ).toEqual({
+    code: 'invalid_input',
+    field: 'payload.items.1',
+    message: 'a volunteer group may serve only free community services; FAM-NANNY is not one',
+  });
+  // 0 元却非社区服务的上门回收也不行。A 0–0 item that is trade is refused too.
+  expect(
+    refusal(
+      applyEnterpriseCommand({
+        state: null,
+        command: command({
+          type: 'apply',
+          payload: { ...volunteerPayload, items: ['SHP-RECYCLING'] },
+          role: 'system',
+        }),
+      }),
+    )?.field,
+  ).toBe('payload.items.0');
+
+  const applied = run(null, command({ type: 'apply', payload: volunteerPayload, role: 'enterprise' }));
+  expect(applied.items).toEqual(['ELD-VISIT', 'ELD-ESCORT']);
+  const rejected = run(
+    applied,
+    command({ type: 'startReview', payload: {}, role: 'registry_officer' }),
+    command({ type: 'reject', payload: { reasons: ['材料不全'] }, role: 'registry_officer' }),
+  );
+  const resubmitPaid = applyEnterpriseCommand({
+    state: rejected,
+    command: command({
+      type: 'resubmit',
+      payload: { items: ['FAM-CLEANING'], counties: ['330106'] },
+      role: 'enterprise',
+    }),
+  });
+  expect(refusal(resubmitPaid)?.field).toBe('payload.items.0');
+
+  const active = run(
+    rejected,
+    command({
+      type: 'resubmit',
+      payload: { items: ['ELD-ESCORT'], counties: ['330106'] },
+      role: 'enterprise',
+    }),
+    command({ type: 'startReview', payload: {}, role: 'registry_officer' }),
+    command({
+      type: 'approve',
+      payload: { checklist: allChecksPassed, agreement },
+      role: 'registry_officer',
+    }),
+    command({ type: 'activate', payload: {}, role: 'registry_officer' }),
+  );
+  expect(active).toMatchObject({ status: 'active', items: ['ELD-ESCORT'] });
+  expect(
+    refusal(
+      applyEnterpriseCommand({
+        state: active,
+        command: command({
+          type: 'updateServices',
+          payload: { items: ['ELD-ESCORT', 'ELD-VISIT', 'MNT-LOCKSMITH'], counties: ['330106'] },
+          role: 'registry_officer',
+        }),
+      }),
+    )?.field,
+  ).toBe('payload.items.2');
+  const widened = run(
+    active,
+    command({
+      type: 'updateServices',
+      payload: { items: ['ELD-ESCORT', 'ELD-VISIT'], counties: ['330106', '330105'] },
+      role: 'registry_officer',
+    }),
+  );
+  expect(widened.items).toEqual(['ELD-ESCORT', 'ELD-VISIT']);
+  // 企业不受此限：收费、免费服务都可以提供。An enterprise may offer free and paid services alike.
+  expect(
+    run(
+      null,
+      command({
+        type: 'apply',
+        payload: { ...applyPayload, items: ['ELD-VISIT', 'FAM-NANNY'] },
+        role: 'enterprise',
+      }),
+    ).items,
+  ).toEqual(['ELD-VISIT', 'FAM-NANNY']);
 });
 
 test('warn, suspend, blacklist and reinstate; lifting a blacklisting takes an administrator', () => {
@@ -257,6 +367,16 @@ test('the transition table is documented, and bad commands name the field', () =
 
 const anyCommand = fc.oneof(
   fc.constant({ type: 'apply', payload: applyPayload }),
+  fc.constant({
+    type: 'apply',
+    payload: { ...applyPayload, kind: 'volunteer', licenceNumber: null, items: ['ELD-VISIT'] },
+  }),
+  fc.constant({
+    type: 'apply',
+    payload: { ...applyPayload, kind: 'volunteer', licenceNumber: null, items: ['ELD-VISIT', 'FAM-NANNY'] },
+  }),
+  fc.constant({ type: 'updateServices', payload: { items: ['FAM-NANNY'], counties: ['330106'] } }),
+  fc.constant({ type: 'updateServices', payload: { items: ['ELD-ESCORT'], counties: ['330106'] } }),
   fc.constant({ type: 'startReview', payload: {} }),
   fc.constant({ type: 'approve', payload: { checklist: allChecksPassed, agreement } }),
   fc.constant({ type: 'approve', payload: { checklist: {}, agreement } }),
@@ -300,6 +420,8 @@ test('property: no command sequence breaks the invariants; refusals change nothi
             if (live) expect(state.agreement).not.toBeNull();
             if (state.status === 'blacklisted') expect(state.sanctions.at(-1)?.kind).toBe('blacklist');
             if (state.kind === 'enterprise') expect(state.licenceNumber).toMatch(/^[0-9A-Z]{18}$/);
+            if (state.kind === 'volunteer')
+              expect(state.items.every((code) => isFreeCommunityService({ code }))).toBe(true);
           }
         }
         expect(replayEnterpriseLog({ log })).toEqual(state);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemCodeSchema } from '../catalogue/catalogue';
+import { isFreeCommunityService, itemCodeSchema } from '../catalogue/catalogue';
 import { ok, type Result } from '../errors';
 import {
   applyTransition,
@@ -161,6 +161,25 @@ function sanction(options: {
   });
 }
 
+/**
+ * 志愿者组织只提供免费社区服务（目录中的 freeCommunityService），收费服务交给企业：申请、重新提交和变更服务时都检查。
+ * A volunteer group serves only free community services (the catalogue's freeCommunityService items): a
+ * paid service is an enterprise's trade. Checked wherever the items are set: apply, resubmit, updateServices.
+ */
+function refuseVolunteerPaidItems(options: {
+  kind: EnterpriseState['kind'];
+  items: readonly string[];
+}): Result<never> | null {
+  if (options.kind !== 'volunteer') return null;
+  const index = options.items.findIndex((code) => !isFreeCommunityService({ code }));
+  if (index < 0) return null;
+  return rejectWith({
+    code: 'invalid_input',
+    field: `payload.items.${index}`,
+    message: `a volunteer group may serve only free community services; ${options.items[index]} is not one`,
+  });
+}
+
 export const enterpriseTransitions: TransitionTable<EnterpriseState, EnterpriseCommand, null> = {
   apply: {
     from: 'create',
@@ -178,6 +197,8 @@ export const enterpriseTransitions: TransitionTable<EnterpriseState, EnterpriseC
           message: 'an enterprise must give its licence number',
         });
       }
+      const paid = refuseVolunteerPaidItems({ kind: p.kind, items: p.items });
+      if (paid) return paid;
       return ok({
         id: p.enterpriseId,
         kind: p.kind,
@@ -246,6 +267,7 @@ export const enterpriseTransitions: TransitionTable<EnterpriseState, EnterpriseC
     from: [EnterpriseStatus.rejected],
     roles: [Role.enterprise, Role.registryOfficer],
     apply: ({ state, command }) =>
+      refuseVolunteerPaidItems({ kind: state.kind, items: command.payload.items }) ??
       touch(state, command.at, {
         status: EnterpriseStatus.applied,
         items: [...new Set(command.payload.items)],
@@ -286,6 +308,7 @@ export const enterpriseTransitions: TransitionTable<EnterpriseState, EnterpriseC
     from: [EnterpriseStatus.approved, EnterpriseStatus.active, EnterpriseStatus.warned],
     roles: staff,
     apply: ({ state, command }) =>
+      refuseVolunteerPaidItems({ kind: state.kind, items: command.payload.items }) ??
       touch(state, command.at, {
         items: [...new Set(command.payload.items)],
         counties: [...new Set(command.payload.counties)],
