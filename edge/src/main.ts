@@ -4,8 +4,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createId, DomainError } from '@jiazheng/sync/domain';
+import { createId, DomainError, type ComplaintState, type CourseState } from '@jiazheng/sync/domain';
 import { loadOrCreateAdminToken } from './adapters/files/admin-token-file';
+import { loadOrCreateIdentityKey } from './adapters/files/identity-key-file';
+import { DrizzleIdentityVault } from './adapters/storage/drizzle-identity-vault';
 import { loadOrCreateDeviceKey } from '@jiazheng/sync/node';
 import { createHubHttpApp } from './adapters/http/http-app';
 import { CONSOLE_BASE, findConsoleDir } from './adapters/http/pwa-console';
@@ -21,8 +23,9 @@ import { HubPublicSite } from './adapters/sync/hub-public-site';
 import { HubRegistry } from './adapters/sync/hub-registry';
 import { CreditListService } from './services/credit-list-service';
 import { RegistryService } from './services/registry-service';
+import { TrainingService } from './services/training-service';
 import { staffActorOf } from './domain/staff-actor';
-import { HubComplaints } from './adapters/sync/hub-complaints';
+import { HubRecordSet } from './adapters/sync/hub-record-set';
 import { JsonLinesSubmissionStore } from './adapters/files/json-lines-submission-store';
 import { FileDocumentStore } from './adapters/files/file-document-store';
 import { importAccountsFile } from './adapters/files/import-accounts-file';
@@ -30,6 +33,7 @@ import { DrizzleAccountStore } from './adapters/storage/drizzle-account-store';
 import { HubApplianceOversight } from './adapters/sync/appliance-oversight';
 import { HubAccountService } from './services/hub-account-service';
 import { LeaderServices } from './services/leader-services';
+import { ComplaintOrderLinkService } from './services/complaint-order-link-service';
 import { RecordFanOutService } from './services/record-fan-out-service';
 import { RedisRecordFanOut } from './adapters/fan-out/redis-record-fan-out';
 import { ReportMailService } from './services/report-mail-service';
@@ -96,6 +100,12 @@ async function main(): Promise<number> {
       new ProjectionService({ projector: new Projector({ db, store }), logger }),
       // After the projection's tables exist: the report's rollups, kept by triggers on `orders`.
       new OrderRollupsService({ db }),
+      // A complaint naming an order is carried onto it, for the county's appliance to decide.
+      new ComplaintOrderLinkService({
+        store,
+        hub: { proposeRemote: (o) => hub.proposeRemote(o) },
+        logger,
+      }),
     ];
     const { smtpUrl, mailFrom, reportRecipients } = config;
     if (smtpUrl !== undefined && mailFrom !== undefined && reportRecipients !== undefined) {
@@ -118,7 +128,7 @@ async function main(): Promise<number> {
       lock: leaderLock,
       services: led,
       logger,
-      name: 'the projections, rollups and mailed report',
+      name: 'the projections, rollups, complaint links and mailed report',
     });
     services.push(leader);
 
@@ -126,6 +136,12 @@ async function main(): Promise<number> {
     // The registry's records, and the credit lists computed from them (kept 30 s) for officers and the website.
     const registryRecords = new HubRegistry({ store, db, propose: (o) => hub.propose(o) });
     const credit = new CreditListService({ source: registryRecords });
+    // Workers' full identity numbers, sealed in the database with the hub's identity key.
+    const identityKey =
+      config.identityKey === undefined
+        ? await loadOrCreateIdentityKey({ path: join(config.dataDir, 'identity-key') })
+        : { key: Buffer.from(config.identityKey, 'base64'), created: false };
+    const identities = await DrizzleIdentityVault.open({ db, key: identityKey.key });
     const site = {
       source: new HubPublicSite({
         store,
@@ -164,6 +180,16 @@ async function main(): Promise<number> {
       },
     });
     const appliances = new HubApplianceOversight({ hub, store });
+    // The centre's courses; what they result in is put on the workers' records, which dispatch reads.
+    const training = new TrainingService({
+      courses: new HubRecordSet<CourseState>({ store, hub, prefix: 'course:' }),
+      workers: {
+        readWorker: (o) => registryRecords.readWorker(o),
+        proposeAsSystem: (o) => hub.propose(o),
+      },
+      logger,
+      onTrainingRecorded: () => credit.invalidate(),
+    });
     // The PWA for the central office, as the appliances serve it: JZ_HUB_PWA_DIR, else the repository's build.
     const consoleDir = await findConsoleDir({ configured: process.env.JZ_HUB_PWA_DIR });
     const http = new HttpService({
@@ -172,12 +198,13 @@ async function main(): Promise<number> {
         adminToken: admin.token,
         logger,
         site,
-        complaints: new HubComplaints({ store, hub }),
+        complaints: new HubRecordSet<ComplaintState>({ store, hub, prefix: 'complaint:' }),
         accounts,
         appliances,
         reports,
         closingReports: new SqlClosingReportSource({ db }),
-        registry: new RegistryService({ records: registryRecords, credit }),
+        registry: new RegistryService({ records: registryRecords, credit, identities, logger }),
+        training,
         consoleDir,
         recordings: { relay: recordingRelay, log: recordingLog },
       }),
@@ -213,7 +240,16 @@ async function main(): Promise<number> {
       );
     }
     // Accounts after the hub: nothing of theirs depends on it, but a failed bootstrap should stop the start.
-    services.push(hub, accounts, http, webSocket, relaySockets);
+    services.push(hub, accounts, http, webSocket, relaySockets, {
+      // A process stopped between completing a course and recording its trainings finishes the job here;
+      // the leader alone does it, so two processes never record one training twice.
+      start: async () => {
+        if (!leader.leading) return;
+        const issued = await training.issueCompletedCourses();
+        if (issued > 0) logger.info(`training: recorded ${issued} trainings of completed courses`);
+      },
+      stop: () => Promise.resolve(),
+    });
     for (const service of services) await service.start();
 
     const adminLine =

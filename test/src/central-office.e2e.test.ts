@@ -20,6 +20,7 @@ import { killAll, root, sleep } from './support/processes';
 
 const COUNTY = '330106';
 const HUB_TOKEN = `e2e-hub-${createId()}`;
+const APPLIANCE_TOKEN = `e2e-appliance-${createId()}`;
 const HUB_ADMIN_PASSWORD = 'e2e-hub-admin-password';
 const ANALYST = { username: 'analyst1', password: 'analyst-password-1', displayName: '李分析' };
 const artifacts = join(root, 'test', 'artifacts');
@@ -62,6 +63,7 @@ beforeAll(async () => {
     county: COUNTY,
     hubToken: HUB_TOKEN,
     hubEnv: { JZ_HUB_BOOTSTRAP_ADMIN_PASSWORD: HUB_ADMIN_PASSWORD, JZ_HUB_PWA_DIR: pwaDir },
+    applianceEnv: { ADMIN_TOKEN: APPLIANCE_TOKEN },
   });
   browser = await launchChromium();
 }, 240_000);
@@ -505,4 +507,153 @@ test('a complaint is assigned, its recording asked of the county (the listen log
       { timeout: 40_000, interval: 2_000 },
     )
     .toBe(20);
+}, 180_000);
+
+const TRAINER = { username: 'trainer1', password: 'trainer-password-1', displayName: '周培训' };
+const WORKER_ID_NUMBER = '11010519491231002X';
+
+/** YYYY-MM-DD of the day before today, in China time (the console's date inputs are China dates). */
+function yesterdayInChina(): string {
+  return new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+}
+
+test('a new worker is registered, trained on a pre-post course and passes the training gate, which reaches the county', async () => {
+  const { hubUrl, applianceUrl } = centre!;
+  const browserErrors: string[] = [];
+  onTestFailed(() => {
+    console.error(`---- hub ----\n${centre!.hub.output().slice(-8000)}`);
+    console.error(`---- browser ----\n${browserErrors.join('\n')}`);
+  });
+  const admin = await sessionToken(hubUrl, { username: 'admin', password: HUB_ADMIN_PASSWORD });
+  await call({
+    url: `${hubUrl}/api/users`,
+    token: admin,
+    body: { ...TRAINER, role: 'registry_officer', scope: { level: 'country' } },
+  });
+  const [enterprise] = (
+    await call<{ enterprises: { id: string; name: string }[] }>({
+      url: `${hubUrl}/api/registry/enterprises?q=${encodeURIComponent(APPLICANT)}`,
+      token: admin,
+    })
+  ).enterprises;
+  if (!enterprise) throw new Error(`the registry has no ${APPLICANT}`);
+
+  const context = await browser!.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => browserErrors.push(error.message));
+  await page.goto(`${hubUrl}/console/`);
+  await page.getByLabel('用户名').fill(TRAINER.username);
+  await page.getByLabel('密码').fill(TRAINER.password);
+  await page.getByRole('button', { name: '登录' }).click();
+
+  // The enterprise brings in a new worker: registered with her identity number, shown masked, not dispatchable.
+  await page.getByTestId('registry').waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: `打开 ${APPLICANT} 的审核页` }).click();
+  const review = page.getByTestId('registry-review');
+  await review.waitFor({ timeout: 20_000 });
+  await review.getByTestId('worker-name').fill('钱阿姨');
+  await review.getByTestId('worker-id-number').fill('110105194912310021');
+  await review.getByTestId('worker-register').click();
+  await expect
+    .poll(() => review.getByTestId('worker-form').getByRole('alert').allTextContents(), { timeout: 10_000 })
+    .toContain('身份证号无效：请核对 18 位号码（校验位或出生日期不对）。');
+  await review.getByTestId('worker-id-number').fill(WORKER_ID_NUMBER);
+  await review.getByTestId('worker-register').click();
+  const workerRow = review.getByTestId('registry-workers').locator('tr').filter({ hasText: '钱阿姨' });
+  await expect.poll(() => workerRow.count(), { timeout: 20_000 }).toBe(1);
+  expect(await workerRow.textContent()).toContain('110105********002X');
+  const workers = await call<{ workers: { id: string; name: string; dispatchable: boolean }[] }>({
+    url: `${hubUrl}/api/registry/workers?enterpriseId=${encodeURIComponent(enterprise.id)}`,
+    token: admin,
+  });
+  const worker = workers.workers.find((w) => w.name === '钱阿姨');
+  if (!worker) throw new Error('the registered worker is not in the roster');
+  expect(worker.dispatchable).toBe(false);
+  // The full number is the registry's to read, and each reading is logged at the hub.
+  await review.getByTestId(`worker-reveal-${worker.id}`).click();
+  await expect
+    .poll(() => review.getByTestId(`worker-id-${worker.id}`).textContent(), { timeout: 10_000 })
+    .toBe(WORKER_ID_NUMBER);
+
+  // The centre's pre-post course, held yesterday (recorded after the fact): scheduled, she is enrolled.
+  await page.getByRole('button', { name: '培训与讲座' }).click();
+  await page.getByTestId('training-schedule-open').click();
+  await page.getByTestId('course-kind').selectOption('pre_post');
+  await page.getByTestId('course-code').fill('GQPX-E2E-01');
+  await page.getByTestId('course-name').fill('家政服务员岗前培训');
+  await page.getByTestId('course-hours').fill('7');
+  await page.getByTestId('course-pass-mark').fill('60');
+  await page.getByTestId('course-capacity').fill('30');
+  await page.getByTestId('course-venue').fill('西湖区家政服务中心培训室');
+  await page.getByTestId('course-trainer').fill('王老师');
+  await page.getByTestId('course-session-date-0').fill(yesterdayInChina());
+  await page.getByTestId('course-session-start-0').fill('09:00');
+  await page.getByTestId('course-session-end-0').fill('16:00');
+  await page.getByTestId('course-schedule-submit').click();
+  const course = page.getByTestId('course-review');
+  await course.waitFor({ timeout: 20_000 });
+  await course.getByTestId('course-enrol-enterprise').selectOption(enterprise.id);
+  await course.getByTestId('course-enrol-worker').selectOption(worker.id);
+  await course.getByTestId('course-enrol-submit').click();
+  const participant = course.locator(`[data-testid=participant-row][data-participant-id="${worker.id}"]`);
+  await participant.waitFor({ timeout: 20_000 });
+
+  // Present at the session, 88 in the exam, the course completed: the training is on her record.
+  await course.getByTestId(`attendance-${worker.id}-0`).click();
+  await expect
+    .poll(() => course.getByTestId(`attendance-${worker.id}-0`).getAttribute('data-state'), {
+      timeout: 20_000,
+    })
+    .toBe('present');
+  await course.getByTestId(`score-${worker.id}`).fill('88');
+  await course.getByTestId(`score-${worker.id}`).press('Enter');
+  await expect.poll(() => participant.textContent(), { timeout: 20_000 }).toContain('88');
+  await course.getByTestId('course-complete').click();
+  await course.getByTestId('course-complete-confirm').click();
+  await expect
+    .poll(() => course.getByTestId(`issuance-${worker.id}`).textContent(), { timeout: 30_000 })
+    .toContain('合格');
+  await expect
+    .poll(() => course.getByTestId('course-history').textContent(), { timeout: 10_000 })
+    .toContain(TRAINER.username);
+  await page.screenshot({ path: join(root, 'docs', 'screenshots', 'training-course.png'), fullPage: true });
+  expect(browserErrors).toEqual([]);
+  await context.close();
+
+  // The training gate at the hub: dispatchable now.
+  await expect
+    .poll(
+      async () =>
+        (
+          await call<{ workers: { id: string; dispatchable: boolean }[] }>({
+            url: `${hubUrl}/api/registry/workers?enterpriseId=${encodeURIComponent(enterprise.id)}`,
+            token: admin,
+          })
+        ).workers.find((w) => w.id === worker.id)?.dispatchable,
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  // And in the county: the worker record at its appliance is the hub's, training included, byte for byte.
+  const prefix = encodeURIComponent(worker.id);
+  await expect
+    .poll(
+      async () => {
+        const [atAppliance, atHub] = await Promise.all([
+          call<{ records: Record<string, string> }>({
+            url: `${applianceUrl}/api/sync/digest?prefix=${prefix}`,
+            token: APPLIANCE_TOKEN,
+          }),
+          call<{ records: Record<string, string> }>({
+            url: `${hubUrl}/api/sync/digest?prefix=${prefix}`,
+            token: HUB_TOKEN,
+          }),
+        ]);
+        return (
+          Object.keys(atHub.records).length === 1 &&
+          JSON.stringify(atAppliance.records) === JSON.stringify(atHub.records)
+        );
+      },
+      { timeout: 30_000, interval: 1_000 },
+    )
+    .toBe(true);
 }, 180_000);

@@ -22,7 +22,8 @@ const countyCodeSchema = z
   .string()
   .refine((code) => findRegion({ code })?.level === RegionLevel.county, 'must be a GB/T 2260 county code');
 
-const phoneSchema = z
+/** A phone number as typed, normalised to its canonical form (see sync's phone/), or refused. */
+export const canonicalPhoneSchema = z
   .string()
   .max(40)
   .transform((input, ctx) => {
@@ -42,7 +43,7 @@ export const fileComplaintRequestSchema = z.strictObject({
   kind: complaintKindSchema,
   description: z.string().trim().min(1).max(2000),
   citizenName: z.string().trim().max(40).default(''),
-  citizenPhone: phoneSchema.nullable().default(null),
+  citizenPhone: canonicalPhoneSchema.nullable().default(null),
   evidence: z.array(complaintEvidenceSchema).max(50).default([]),
   /** Days from now to the time limit; default: the domain's rule for the kind (15 quality, 7 price). */
   timeLimitDays: z.number().int().min(1).max(maxComplaintTimeLimitDays).optional(),

@@ -1,5 +1,6 @@
 import { EnterpriseStatus } from '@jiazheng/sync/domain';
 import { z } from 'zod';
+import { canonicalPhoneSchema } from './complaint-requests';
 
 /** The registry endpoints' requests (adapters/http/registry-routes.ts); payloads are the domain's to check. */
 
@@ -18,7 +19,7 @@ export const REGISTRY_ENTERPRISE_COMMANDS = [
 ] as const;
 export type RegistryEnterpriseCommand = (typeof REGISTRY_ENTERPRISE_COMMANDS)[number];
 
-/** What a registry officer may do to a worker over the API (registration and leaving come later). */
+/** What a registry officer may do to a worker over the API (registration has its own endpoint). */
 export const REGISTRY_WORKER_COMMANDS = [
   'recordTraining',
   'addCertificate',
@@ -49,6 +50,12 @@ export const registryListQuerySchema = z.strictObject({
 });
 export type RegistryListQuery = z.infer<typeof registryListQuerySchema>;
 
+/** `GET /api/registry/credit?kind=`: the lists of enterprises or of volunteer groups only. */
+export const creditListQuerySchema = z.strictObject({
+  kind: z.enum(['enterprise', 'volunteer'], { error: 'must be enterprise or volunteer' }).optional(),
+});
+export type CreditListQuery = z.infer<typeof creditListQuerySchema>;
+
 /** Record ids of the registry, as the hub names them (`enterprise:hub:<ULID>`, `worker:hub:<ULID>`). */
 export const enterpriseRecordIdSchema = z
   .string()
@@ -59,3 +66,15 @@ export const enterpriseRecordIdSchema = z
 export const workerRecordIdSchema = z
   .string()
   .regex(/^worker:hub:[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a worker record id like worker:hub:01J…');
+
+/**
+ * `POST /api/registry/workers`: a worker an enterprise brings in. The full identity number is checked and
+ * masked at the hub (the record carries only the masked one) and kept sealed in the identity vault.
+ */
+export const registerWorkerRequestSchema = z.strictObject({
+  enterpriseId: enterpriseRecordIdSchema,
+  name: z.string().trim().min(1, 'a name is required').max(40, 'must be at most 40 characters'),
+  idNumber: z.string().trim().min(1, 'the identity number is required').max(40),
+  phone: canonicalPhoneSchema.nullable().default(null),
+});
+export type RegisterWorkerRequest = z.infer<typeof registerWorkerRequestSchema>;

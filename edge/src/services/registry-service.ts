@@ -2,16 +2,20 @@ import {
   applyEnterpriseCommand,
   applyWorkerCommand,
   ApplyMode,
+  buildRegisterWorkerPayload,
   createId,
   DomainError,
   DomainErrorCode,
+  formatRecordId,
   Role,
   type EnterpriseState,
 } from '@jiazheng/sync/domain';
 import { COUNTRY_SCOPE, type HubRole } from '../domain/hub-accounts';
-import type { CreditEntry, CreditLists } from '../domain/registry-credit';
+import { filterCreditLists, type CreditEntry, type CreditLists } from '../domain/registry-credit';
 import type {
+  CreditListQuery,
   EnterpriseCommandRequest,
+  RegisterWorkerRequest,
   RegistryListQuery,
   WorkerCommandRequest,
 } from '../domain/registry-requests';
@@ -25,9 +29,12 @@ import {
   type WorkerRow,
 } from '../domain/registry-view';
 import { staffActorOf, staffDirectoryUserId } from '../domain/staff-actor';
+import type { IdentityVault } from '../ports/identity-vault';
+import type { Logger } from '../ports/logger';
 import type { RegistryLogEntry, RegistryRecords } from '../ports/registry-records';
 import type { CreditListService } from './credit-list-service';
 import { requireRole, requireScope, type HubPrincipal } from './hub-account-service';
+import { asRequestError, recordNotFound } from './request-errors';
 
 /** Who keeps the registry: its officers and the administrators. */
 export const REGISTRY_ROLES: readonly HubRole[] = [Role.registryOfficer, Role.administrator];
@@ -58,11 +65,22 @@ export type EnterpriseDetail = {
 export class RegistryService {
   readonly #records: RegistryRecords;
   readonly #credit: CreditListService;
+  readonly #identities: IdentityVault;
+  readonly #logger: Logger;
   readonly #now: () => number;
 
-  constructor(options: { records: RegistryRecords; credit: CreditListService; now?: () => number }) {
+  constructor(options: {
+    records: RegistryRecords;
+    credit: CreditListService;
+    identities: IdentityVault;
+    /** Where each reading of a full identity number is recorded (who, whose). */
+    logger: Logger;
+    now?: () => number;
+  }) {
     this.#records = options.records;
     this.#credit = options.credit;
+    this.#identities = options.identities;
+    this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
   }
 
@@ -121,6 +139,73 @@ export class RegistryService {
     return workers.map((state) => toWorkerRow({ state, at }));
   }
 
+  /**
+   * A worker the enterprise brings in, registered by the officer: the identity number checked (GB 11643)
+   * and masked here, so only the masked one enters the record; the full one kept sealed in the vault,
+   * and removed again if the hub refuses the registration (nothing half-applied).
+   */
+  async registerWorker(options: { by: HubPrincipal; request: RegisterWorkerRequest }): Promise<WorkerRow> {
+    const { by, request } = options;
+    requireRegistry(by, REGISTRY_ROLES);
+    const found = await this.#records.readEnterprise({ recordId: request.enterpriseId });
+    if (found === null || found.state === null) {
+      throw new DomainError({
+        code: DomainErrorCode.notFound,
+        field: 'enterpriseId',
+        message: `enterpriseId: the hub holds no enterprise ${request.enterpriseId}`,
+      });
+    }
+    const enterprise = found.state;
+    const at = this.#now();
+    const workerId = formatRecordId({ kind: 'worker', scope: 'hub', id: createId({ now: at }) });
+    const payload = buildRegisterWorkerPayload({
+      workerId,
+      enterpriseId: enterprise.id,
+      name: request.name,
+      idNumber: request.idNumber,
+      phone: request.phone,
+    });
+    if (!payload.ok) throw payload.error;
+    const command = { type: 'registerWorker', payload: payload.value };
+    const tried = applyWorkerCommand({
+      state: null,
+      command: this.#command({ by, request: command }),
+      context: {
+        mode: ApplyMode.home,
+        findEnterprise: (id) => (id === enterprise.id ? enterprise : undefined),
+      },
+    });
+    if (!tried.ok) throw asRequestError(tried.error);
+    await this.#identities.keep({ workerId, idNumber: request.idNumber.toUpperCase() });
+    try {
+      await this.#records.propose({ recordId: workerId, command, staff: staffActorOf({ account: by }) });
+    } catch (error) {
+      await this.#identities.forget({ workerId });
+      throw error;
+    }
+    this.#credit.invalidate();
+    const state = await this.#records.readWorker({ recordId: workerId });
+    if (state === null) throw recordNotFound(workerId);
+    return toWorkerRow({ state, at: this.#now() });
+  }
+
+  /** The full identity number, for a background check or a dispute; every reading is logged. */
+  async revealIdentity(options: { by: HubPrincipal; recordId: string }): Promise<{ idNumber: string }> {
+    const { by, recordId } = options;
+    requireRegistry(by, REGISTRY_ROLES);
+    if ((await this.#records.readWorker({ recordId })) === null) throw recordNotFound(recordId);
+    const idNumber = await this.#identities.reveal({ workerId: recordId });
+    if (idNumber === null) {
+      throw new DomainError({
+        code: DomainErrorCode.notFound,
+        field: 'recordId',
+        message: `recordId: no full identity number is kept for ${recordId} (registered elsewhere or imported masked)`,
+      });
+    }
+    this.#logger.info(`registry: the identity number of ${recordId} was read by ${by.username} (${by.role})`);
+    return { idNumber };
+  }
+
   async workerCommand(options: {
     by: HubPrincipal;
     recordId: string;
@@ -129,7 +214,7 @@ export class RegistryService {
     const { by, recordId, request } = options;
     requireRegistry(by, REGISTRY_ROLES);
     const state = await this.#records.readWorker({ recordId });
-    if (state === null) throw notFound(recordId);
+    if (state === null) throw recordNotFound(recordId);
     const tried = applyWorkerCommand({
       state,
       command: this.#command({ by, request }),
@@ -140,13 +225,13 @@ export class RegistryService {
     // A training or a suspension moves the enterprise's training share.
     this.#credit.invalidate();
     const after = await this.#records.readWorker({ recordId });
-    if (after === null) throw notFound(recordId);
+    if (after === null) throw recordNotFound(recordId);
     return toWorkerRow({ state: after, at: this.#now() });
   }
 
-  async creditLists(options: { by: HubPrincipal }): Promise<CreditLists> {
+  async creditLists(options: { by: HubPrincipal; query?: CreditListQuery }): Promise<CreditLists> {
     requireRegistry(options.by, CREDIT_READER_ROLES);
-    return this.#credit.current();
+    return filterCreditLists({ lists: await this.#credit.current(), kind: options.query?.kind });
   }
 
   #command(options: { by: HubPrincipal; request: { type: string; payload: unknown } }) {
@@ -162,7 +247,7 @@ export class RegistryService {
 
   async #requireEnterprise(recordId: string): Promise<{ state: EnterpriseState; log: RegistryLogEntry[] }> {
     const found = await this.#records.readEnterprise({ recordId });
-    if (found === null || found.state === null) throw notFound(recordId);
+    if (found === null || found.state === null) throw recordNotFound(recordId);
     return { state: found.state, log: found.log };
   }
 
@@ -180,30 +265,7 @@ export class RegistryService {
   }
 }
 
-function requireRegistry(principal: HubPrincipal, roles: readonly HubRole[]): void {
+export function requireRegistry(principal: HubPrincipal, roles: readonly HubRole[]): void {
   requireRole({ principal, roles });
   requireScope({ principal, scope: COUNTRY_SCOPE, field: 'scope' });
-}
-
-/**
- * The domain names a payload's fields as parts of the command (`command.payload.checklist`); the request
- * body has them as `payload.checklist`, which is what the client can act on.
- */
-function asRequestError(error: DomainError): DomainError {
-  const field = error.field;
-  if (field === undefined || !field.startsWith('command.payload')) return error;
-  const renamed = field.slice('command.'.length);
-  return new DomainError({
-    code: error.code,
-    field: renamed,
-    message: error.message.replace(field, renamed),
-  });
-}
-
-function notFound(recordId: string): DomainError {
-  return new DomainError({
-    code: DomainErrorCode.notFound,
-    field: 'recordId',
-    message: `recordId: the hub holds no record ${recordId}`,
-  });
 }

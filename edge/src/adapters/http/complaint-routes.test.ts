@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createId, formatRecordId } from '@jiazheng/sync/domain';
+import { createId, formatRecordId, type ComplaintState } from '@jiazheng/sync/domain';
 import type { DeviceKey } from '@jiazheng/sync/node';
 import { exportPublicKey, generateDeviceKeys } from '@jiazheng/sync/records';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
@@ -12,7 +12,7 @@ import { ADMIN_TOKEN_PRINCIPAL, HubAccountService } from '../../services/hub-acc
 import { JsonFileAccountStore } from '../files/json-file-account-store';
 import { JsonLinesSubmissionStore } from '../files/json-lines-submission-store';
 import { HubPublicSite } from '../sync/hub-public-site';
-import { HubComplaints } from '../sync/hub-complaints';
+import { HubRecordSet } from '../sync/hub-record-set';
 import { HubSync } from '../sync/hub-sync';
 import { installComplaintRoutes } from './complaint-routes';
 import { createHubHttpApp, type ErrorBody } from './http-app';
@@ -127,7 +127,11 @@ beforeAll(async () => {
   const submissions = new JsonLinesSubmissionStore({ dir, logger: quiet });
   app = createHubHttpApp({ hub, adminToken, logger: quiet, accounts, site: { source, submissions, now } });
   // Installed here rather than through createHubHttpApp's option, to give the routes the test's clock.
-  installComplaintRoutes({ app, complaints: new HubComplaints({ store, hub }), now });
+  installComplaintRoutes({
+    app,
+    complaints: new HubRecordSet<ComplaintState>({ store, hub, prefix: 'complaint:' }),
+    now,
+  });
   // Sixteen scrypt hashes (eight accounts, each created and logged in) on a shared two-core machine.
 }, 120_000);
 

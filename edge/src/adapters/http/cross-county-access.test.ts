@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { ComplaintState, CourseState } from '@jiazheng/sync/domain';
 import { exportPublicKey, generateDeviceKeys } from '@jiazheng/sync/records';
 import type { DeviceKey } from '@jiazheng/sync/node';
 import { Projector } from '@jiazheng/sync/projections';
@@ -10,6 +12,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { HubAccountService } from '../../services/hub-account-service';
+import { DrizzleIdentityVault } from '../storage/drizzle-identity-vault';
 import { JsonFileAccountStore } from '../files/json-file-account-store';
 import { FileDocumentStore } from '../files/file-document-store';
 import { JsonLinesSubmissionStore } from '../files/json-lines-submission-store';
@@ -17,10 +20,11 @@ import { SqlOrderReportSource } from '../reports/sql-order-report-source';
 import { SqlClosingReportSource } from '../reports/sql-closing-report-source';
 import { HubApplianceOversight } from '../sync/appliance-oversight';
 import { HubPublicSite } from '../sync/hub-public-site';
-import { HubComplaints } from '../sync/hub-complaints';
+import { HubRecordSet } from '../sync/hub-record-set';
 import { HubRegistry } from '../sync/hub-registry';
 import { CreditListService } from '../../services/credit-list-service';
 import { RegistryService } from '../../services/registry-service';
+import { TrainingService } from '../../services/training-service';
 import { HubSync } from '../sync/hub-sync';
 import { JsonLinesRecordingAccessLog } from '../recordings/json-lines-recording-access-log';
 import { RecordingRelayHub } from '../recordings/recording-relay-hub';
@@ -130,12 +134,24 @@ beforeAll(async () => {
     adminToken,
     logger: quiet,
     accounts,
-    complaints: new HubComplaints({ store, hub }),
+    complaints: new HubRecordSet<ComplaintState>({ store, hub, prefix: 'complaint:' }),
     recordings: { relay: new RecordingRelayHub({ hubId: 'hub-1', logger: quiet }), log: recordingLog },
     appliances: new HubApplianceOversight({ hub, store }),
     reports: new SqlOrderReportSource({ db }),
     closingReports: new SqlClosingReportSource({ db }),
-    registry: new RegistryService({ records: registryRecords, credit, now: () => now }),
+    registry: new RegistryService({
+      records: registryRecords,
+      credit,
+      identities: await DrizzleIdentityVault.open({ db, key: randomBytes(32) }),
+      logger: quiet,
+      now: () => now,
+    }),
+    training: new TrainingService({
+      courses: new HubRecordSet<CourseState>({ store, hub, prefix: 'course:' }),
+      workers: { readWorker: (o) => registryRecords.readWorker(o), proposeAsSystem: (o) => hub.propose(o) },
+      logger: quiet,
+      now: () => now,
+    }),
     site: {
       source: site,
       submissions: new JsonLinesSubmissionStore({ dir, logger: quiet }),
@@ -458,6 +474,67 @@ const cases: Case[] = [
       })),
   },
   { endpoint: 'GET /api/registry/credit', calls: () => [{ method: 'GET', path: '/api/registry/credit' }] },
+  {
+    endpoint: 'POST /api/registry/workers',
+    calls: () => [
+      {
+        method: 'POST',
+        path: '/api/registry/workers',
+        body: { enterpriseId: otherEnterpriseId, name: '上城阿姨', idNumber: '11010519491231002X' },
+      },
+    ],
+  },
+  {
+    endpoint: 'GET /api/registry/workers/:recordId/identity',
+    calls: () => [
+      {
+        method: 'GET',
+        path: `/api/registry/workers/${encodeURIComponent('worker:hub:01JBQ5M8X00000000000000009')}/identity`,
+      },
+    ],
+  },
+  // Training is national: county staff are refused whatever the course.
+  {
+    endpoint: 'GET /api/training/courses?status=&kind=',
+    calls: () => [{ method: 'GET', path: '/api/training/courses' }],
+  },
+  {
+    endpoint: 'GET /api/training/courses/:recordId',
+    calls: () => [
+      {
+        method: 'GET',
+        path: `/api/training/courses/${encodeURIComponent('course:hub:01JBQ5M8X00000000000000009')}`,
+      },
+    ],
+  },
+  {
+    endpoint: 'POST /api/training/courses',
+    calls: () => [
+      {
+        method: 'POST',
+        path: '/api/training/courses',
+        body: {
+          kind: 'lecture',
+          code: 'SC-330102',
+          name: '上城区讲座',
+          hours: 2,
+          venue: '上城区',
+          capacity: 10,
+          sessions: [{ startsAt: Date.now() + 86_400_000, endsAt: Date.now() + 90_000_000 }],
+        },
+      },
+    ],
+  },
+  {
+    endpoint: 'POST /api/training/courses/:recordId/commands',
+    calls: () => [
+      {
+        method: 'POST',
+        path: `/api/training/courses/${encodeURIComponent('course:hub:01JBQ5M8X00000000000000009')}/commands`,
+        body: { type: 'cancel', payload: { reason: '上城区' } },
+      },
+    ],
+  },
   {
     endpoint: 'POST /api/appliances/:deviceId/revoke',
     calls: () => [

@@ -34,6 +34,8 @@ import { installCallReportRoutes } from './call-report-routes';
 import type { ClosingReportSource } from '../../ports/closing-report-source';
 import { installRegistryRoutes } from './registry-routes';
 import type { RegistryService } from '../../services/registry-service';
+import { installTrainingRoutes } from './training-routes';
+import type { TrainingService } from '../../services/training-service';
 import type { ComplaintRecords } from '../../ports/complaint-records';
 import { installComplaintRoutes } from './complaint-routes';
 import { installPublicSite, renderHomePage, type PublicSiteOptions } from './site-routes';
@@ -202,6 +204,17 @@ export const ENDPOINTS = [
   },
   {
     method: 'POST',
+    path: '/api/registry/workers',
+    description:
+      'registry officer, administrator: register a worker: JSON {enterpriseId, name, idNumber, phone?} (the number kept sealed, the record masked)',
+  },
+  {
+    method: 'GET',
+    path: '/api/registry/workers/:recordId/identity',
+    description: "registry officer, administrator: a worker's full identity number (each reading logged)",
+  },
+  {
+    method: 'POST',
     path: '/api/registry/workers/:recordId/commands',
     description:
       'registry officer, administrator: training, certificates, checks, suspension: JSON {type, payload}',
@@ -210,6 +223,29 @@ export const ENDPOINTS = [
     method: 'GET',
     path: '/api/registry/credit',
     description: 'registry officer, inspector, analyst, administrator: the credit lists',
+  },
+  {
+    method: 'GET',
+    path: '/api/training/courses?status=&kind=',
+    description:
+      "registry officer, administrator, analyst (whole country): the centre's courses and lectures",
+  },
+  {
+    method: 'GET',
+    path: '/api/training/courses/:recordId',
+    description: 'the same roles: one course, its participants, their results and the record of the course',
+  },
+  {
+    method: 'POST',
+    path: '/api/training/courses',
+    description:
+      'registry officer, administrator: schedule a course: JSON {kind, code, name, grants?, hours, passMark?, certificateValidMonths?, venue, trainer, capacity, sessions}',
+  },
+  {
+    method: 'POST',
+    path: '/api/training/courses/:recordId/commands',
+    description:
+      'registry officer, administrator: JSON {type: enrol|withdraw|recordAttendance|recordScore|complete|cancel, payload}',
   },
   {
     method: 'GET',
@@ -269,6 +305,8 @@ export type CreateHubHttpAppOptions = {
   reportsNow?: (() => number) | undefined;
   /** The registry officer's endpoints and the credit lists; without it `/api/registry/…` is not served. */
   registry?: RegistryService | undefined;
+  /** The centre's courses and lectures; without it `/api/training/…` is not served. */
+  training?: TrainingService | undefined;
   /** The complaint records (`/api/complaints`); without them those endpoints are not served. */
   complaints?: ComplaintRecords | undefined;
   /** The built PWA, served at `/console/` (pwa-console.ts); without it there is no console. */
@@ -419,6 +457,7 @@ export function createHubHttpApp(options: CreateHubHttpAppOptions): Hono {
   if (options.closingReports)
     installCallReportRoutes({ app, source: options.closingReports, now: options.reportsNow });
   if (options.registry) installRegistryRoutes({ app, registry: options.registry });
+  if (options.training) installTrainingRoutes({ app, training: options.training });
   if (options.complaints) installComplaintRoutes({ app, complaints: options.complaints });
   if (options.recordings) installRecordingRoutes({ app, ...options.recordings, logger });
   if (options.consoleDir !== undefined) mountPwaConsole({ app, dir: options.consoleDir });

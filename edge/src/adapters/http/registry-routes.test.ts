@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import {
   type EnterpriseState,
 } from '@jiazheng/sync/domain';
 import type { DeviceKey } from '@jiazheng/sync/node';
-import { Projector } from '@jiazheng/sync/projections';
+import { orders, Projector, type ProjectionDatabase } from '@jiazheng/sync/projections';
 import { exportPublicKey, generateDeviceKeys } from '@jiazheng/sync/records';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -20,6 +21,7 @@ import type { EnterpriseApplicationRequest } from '../../ports/public-site-sourc
 import { CreditListService } from '../../services/credit-list-service';
 import { HubAccountService } from '../../services/hub-account-service';
 import { RegistryService } from '../../services/registry-service';
+import { DrizzleIdentityVault } from '../storage/drizzle-identity-vault';
 import { JsonFileAccountStore } from '../files/json-file-account-store';
 import { FileDocumentStore } from '../files/file-document-store';
 import { JsonLinesSubmissionStore } from '../files/json-lines-submission-store';
@@ -35,6 +37,8 @@ import { createHubHttpApp } from './http-app';
  */
 
 const quiet = { info: () => {}, error: () => {} };
+/** What the registry service logs: each reading of a full identity number. */
+const registryLog: string[] = [];
 const adminToken = 'test-admin-token-0123456789';
 const password = 'a-long-password-1';
 const day = 24 * 3600 * 1000;
@@ -46,6 +50,7 @@ let hub: HubSync;
 let app: Hono;
 let site: HubPublicSite;
 let projector: Projector;
+let db: ProjectionDatabase;
 let now = Date.now();
 const tokens = new Map<string, string>();
 
@@ -106,8 +111,11 @@ function application(name: string, overrides: Partial<EnterpriseApplicationReque
 }
 
 /** Applied, reviewed, approved and activated by the officer over the API. */
-async function activeEnterprise(name: string): Promise<string> {
-  const { recordId } = await application(name);
+async function activeEnterprise(
+  name: string,
+  overrides: Partial<EnterpriseApplicationRequest> = {},
+): Promise<string> {
+  const { recordId } = await application(name, overrides);
   for (const [type, payload] of [
     ['startReview', {}],
     ['approve', { checklist: allChecks, agreement: agreement() }],
@@ -165,7 +173,7 @@ beforeAll(async () => {
   hub = new HubSync({ store, device: hubKey, logger: quiet });
   await hub.start();
   pglite = new PGlite();
-  const db = drizzle({ client: pglite });
+  db = drizzle({ client: pglite });
   projector = new Projector({ db, store });
   await projector.migrate();
   const accounts = new HubAccountService({
@@ -190,7 +198,13 @@ beforeAll(async () => {
     adminToken,
     logger: quiet,
     accounts,
-    registry: new RegistryService({ records, credit, now: () => now }),
+    registry: new RegistryService({
+      records,
+      credit,
+      identities: await DrizzleIdentityVault.open({ db, key: randomBytes(32) }),
+      logger: { info: (line: string) => registryLog.push(line), error: () => {} },
+      now: () => now,
+    }),
     site: {
       source: site,
       submissions: new JsonLinesSubmissionStore({ dir, logger: quiet }),
@@ -608,3 +622,208 @@ test('credit lists: a well-run enterprise recommended, a suspended one and a fai
   expect(statuses.slice(firstDone).every((s) => s !== 'applied' && s !== 'under_review')).toBe(true);
   expect((await site.listRecommendedEnterprises()).map((e) => e.id)).toEqual([good]);
 }, 30_000);
+
+/**
+ * 订单投影中的一行（县里的工单同步到中心后由 Projector 写入）；这里直接写入，只为检验名单的数量指标。
+ * A row of the `orders` projection as the Projector writes it for a county's order; written directly here,
+ * since only the credit lists' quantity figures are under test.
+ */
+function orderRow(options: {
+  enterpriseId: string;
+  itemCode: string;
+  status: 'dispatched' | 'served' | 'closed';
+  resolution?: 'served' | 'cancelled' | null;
+  returnVisits?: number;
+  satisfaction?: number | null;
+}): typeof orders.$inferInsert {
+  const dash = options.itemCode.indexOf('-');
+  return {
+    recordId: formatRecordId({ kind: 'order', scope: '330106', id: createId() }),
+    countyCode: '330106',
+    status: options.status,
+    channel: 'call',
+    itemCode: options.itemCode,
+    categoryCode: options.itemCode.slice(0, dash),
+    urgency: 'normal',
+    citizenPhone: null,
+    citizenName: '张大爷',
+    enterpriseId: options.enterpriseId,
+    workerId: null,
+    receivedAt: now - 5 * day,
+    dispatchedAt: now - 5 * day,
+    servedAt: options.status === 'dispatched' ? null : now - 4 * day,
+    closedAt: options.status === 'closed' ? now - 3 * day : null,
+    feeFen: 0,
+    resolution: options.resolution ?? null,
+    reopenCount: 0,
+    openComplaints: 0,
+    lastSatisfaction: options.satisfaction ?? null,
+    updatedAt: now - 3 * day,
+    firstDispatchedAt: now - 5 * day,
+    returnVisitCount: options.returnVisits ?? 0,
+    complaintCount: 0,
+  };
+}
+
+test('credit lists: a volunteer group is scored like an enterprise, both with their order figures, filtered by kind', async () => {
+  const firm = await activeEnterprise('滨江助老家政', { items: ['ELD-VISIT', 'FAM-CLEANING'] });
+  const group = await activeEnterprise('西溪社区助老志愿队', {
+    kind: 'volunteer',
+    licenceNumber: null,
+    items: ['ELD-VISIT', 'ELD-ESCORT'],
+  });
+  // 志愿者组织申请收费服务：被拒绝，并指明哪一项。A volunteer group asking for a paid service is refused, naming it.
+  expect(
+    await command(group, 'officer', 'updateServices', {
+      items: ['ELD-VISIT', 'FAM-CLEANING'],
+      counties: ['330106'],
+    }),
+  ).toMatchObject({ status: 400, body: { error: { field: 'payload.items.1' } } });
+  for (const id of [firm, group]) await trainedWorkers(id, 2);
+  // 同样的工单：派单 4，完成 3（1 单已派未完成；1 单结案为已服务），2 单回访，评分 5、3。
+  // The same orders for both: 4 dispatched, 3 completed (one closed as served), 2 visited back, rated 5 and 3.
+  for (const [enterpriseId, itemCode] of [
+    [firm, 'FAM-CLEANING'],
+    [group, 'ELD-ESCORT'],
+  ] as const) {
+    await db
+      .insert(orders)
+      .values([
+        orderRow({ enterpriseId, itemCode, status: 'dispatched' }),
+        orderRow({ enterpriseId, itemCode, status: 'served', returnVisits: 1, satisfaction: 5 }),
+        orderRow({ enterpriseId, itemCode, status: 'served', returnVisits: 1, satisfaction: 3 }),
+        orderRow({ enterpriseId, itemCode, status: 'closed', resolution: 'served' }),
+      ]);
+  }
+  await projector.catchUp();
+  now += 31_000; // past the lists' 30 s reuse
+
+  type Entry = {
+    enterpriseId: string;
+    kind: string;
+    score: number;
+    list: string;
+    listReason: string;
+    components: unknown[];
+    figures: Record<string, number | null>;
+  };
+  type Lists = { recommended: Entry[]; normal: Entry[]; punishment: Entry[] };
+  const all = async (query = '') => {
+    const answer = await call({ method: 'GET', path: `/api/registry/credit${query}`, as: 'analyst' });
+    expect(answer.status).toBe(200);
+    const lists = answer.body as Lists;
+    return [...lists.recommended, ...lists.normal, ...lists.punishment];
+  };
+  const entries = new Map((await all()).map((e) => [e.enterpriseId, e]));
+  const firmEntry = entries.get(firm);
+  const groupEntry = entries.get(group);
+  expect(firmEntry?.kind).toBe('enterprise');
+  expect(groupEntry?.kind).toBe('volunteer');
+  const figures = {
+    dispatched: 4,
+    completed: 3,
+    completionRate: 0.75,
+    returnVisited: 2,
+    satisfactionRate: 0.5,
+  };
+  expect(firmEntry?.figures).toEqual(figures);
+  expect(groupEntry?.figures).toEqual(figures);
+  const { enterpriseId: _f, kind: _fk, ...firmScored } = firmEntry ?? ({} as Entry);
+  const { enterpriseId: _g, kind: _gk, ...groupScored } = groupEntry ?? ({} as Entry);
+  expect(groupScored).toMatchObject({ ...firmScored, name: '西溪社区助老志愿队' });
+
+  const volunteers = await all('?kind=volunteer');
+  expect(volunteers.length).toBeGreaterThan(0);
+  expect(volunteers.every((e) => e.kind === 'volunteer')).toBe(true);
+  expect(volunteers.map((e) => e.enterpriseId)).toContain(group);
+  const firms = await all('?kind=enterprise');
+  expect(firms.map((e) => e.enterpriseId)).toContain(firm);
+  expect(firms.map((e) => e.enterpriseId)).not.toContain(group);
+
+  for (const query of ['?kind=company', '?kind=', '?kind=volunteer&kind=enterprise']) {
+    const bad = await call({ method: 'GET', path: `/api/registry/credit${query}`, as: 'analyst' });
+    expect(bad, query).toMatchObject({ status: 400, body: { error: { field: 'kind' } } });
+  }
+  const unknown = await call({ method: 'GET', path: '/api/registry/credit?sort=score', as: 'analyst' });
+  expect(unknown).toMatchObject({ status: 400, body: { error: { field: 'sort' } } });
+}, 30_000);
+
+test('an officer registers a worker: the record carries only the masked number, the full one is sealed and read back by the registry only', async () => {
+  const enterpriseId = await activeEnterprise('登记家政');
+  const idNumber = '11010519491231002X';
+  const bad = await call({
+    method: 'POST',
+    path: '/api/registry/workers',
+    as: 'officer',
+    body: { enterpriseId, name: '孙阿姨', idNumber: '110105194912310021' },
+  });
+  expect(bad.status).toBe(400);
+  expect((bad.body.error as { field: string }).field).toBe('idNumber');
+  const nowhere = await call({
+    method: 'POST',
+    path: '/api/registry/workers',
+    as: 'officer',
+    body: {
+      enterpriseId: formatRecordId({ kind: 'enterprise', scope: 'hub', id: createId() }),
+      name: '孙阿姨',
+      idNumber,
+    },
+  });
+  expect(nowhere.status).toBe(404);
+  expect((nowhere.body.error as { field: string }).field).toBe('enterpriseId');
+  const badPhone = await call({
+    method: 'POST',
+    path: '/api/registry/workers',
+    as: 'officer',
+    body: { enterpriseId, name: '孙阿姨', idNumber, phone: '12' },
+  });
+  expect(badPhone.status).toBe(400);
+  expect((badPhone.body.error as { field: string }).field).toBe('phone');
+  const refused = await call({
+    method: 'POST',
+    path: '/api/registry/workers',
+    as: 'analyst',
+    body: { enterpriseId, name: '孙阿姨', idNumber },
+  });
+  expect(refused.status).toBe(403);
+
+  const made = await call({
+    method: 'POST',
+    path: '/api/registry/workers',
+    as: 'officer',
+    body: { enterpriseId, name: '孙阿姨', idNumber: idNumber.toLowerCase(), phone: '138 0013 8000' },
+  });
+  expect(made.status).toBe(201);
+  const worker = made.body.worker as {
+    id: string;
+    idNumberMasked: string;
+    phone: string;
+    dispatchable: boolean;
+  };
+  expect(worker).toMatchObject({
+    idNumberMasked: '110105********002X',
+    phone: '+8613800138000',
+    dispatchable: false,
+  });
+  // Nothing of the full number in the replicated record: proposals, log and state.
+  const report = await hub.report({ recordId: worker.id });
+  expect(JSON.stringify(report)).not.toContain('19491231');
+  expect(report?.proposals.at(-1)).toMatchObject({ type: 'registerWorker', userId: 'hub:officer' });
+
+  const path = `/api/registry/workers/${encodeURIComponent(worker.id)}/identity`;
+  expect((await call({ method: 'GET', path, as: 'analyst' })).status).toBe(403);
+  expect((await call({ method: 'GET', path, as: 'zj-officer' })).status).toBe(403);
+  const revealed = await call({ method: 'GET', path, as: 'officer' });
+  expect(revealed).toEqual({ status: 200, body: { idNumber } });
+  expect(registryLog.at(-1)).toBe(
+    `registry: the identity number of ${worker.id} was read by officer (registry_officer)`,
+  );
+  // The enterprise's roster reads the projection, which the hub keeps current from the records.
+  await projector.catchUp();
+  const listed = await call({
+    method: 'GET',
+    path: `/api/registry/workers?enterpriseId=${encodeURIComponent(enterpriseId)}`,
+    as: 'officer',
+  });
+  expect((listed.body.workers as { id: string }[]).map((w) => w.id)).toEqual([worker.id]);
+});

@@ -2,8 +2,10 @@ import { invalidInput, readJsonBody } from '@jiazheng/sync/node';
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import {
+  creditListQuerySchema,
   enterpriseCommandRequestSchema,
   enterpriseRecordIdSchema,
+  registerWorkerRequestSchema,
   registryListQuerySchema,
   workerCommandRequestSchema,
   workerRecordIdSchema,
@@ -43,6 +45,18 @@ export function installRegistryRoutes(options: { app: Hono; registry: RegistrySe
     return c.json({ workers: await registry.listWorkers({ by, enterpriseId }) });
   });
 
+  app.post('/api/registry/workers', async (c) => {
+    const by = principalOf(c);
+    const request = parseWith(registerWorkerRequestSchema, await readJsonBody(c));
+    return c.json({ worker: await registry.registerWorker({ by, request }) }, 201);
+  });
+
+  app.get('/api/registry/workers/:recordId/identity', async (c) => {
+    const by = principalOf(c);
+    const recordId = parseParam(workerRecordIdSchema, c.req.param('recordId'));
+    return c.json(await registry.revealIdentity({ by, recordId }));
+  });
+
   app.post('/api/registry/workers/:recordId/commands', async (c) => {
     const by = principalOf(c);
     const recordId = parseParam(workerRecordIdSchema, c.req.param('recordId'));
@@ -52,7 +66,8 @@ export function installRegistryRoutes(options: { app: Hono; registry: RegistrySe
 
   app.get('/api/registry/credit', async (c) => {
     const by = principalOf(c);
-    return c.json(await registry.creditLists({ by }));
+    const query = parseWith(creditListQuerySchema, singleQueries(c.req.queries()));
+    return c.json(await registry.creditLists({ by, query }));
   });
 }
 

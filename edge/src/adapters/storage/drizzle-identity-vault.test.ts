@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { ProjectionDatabase } from '@jiazheng/sync/projections';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadOrCreateIdentityKey } from '../files/identity-key-file';
@@ -13,7 +14,7 @@ const workerA = 'worker:hub:01JBQ5M8X0000000000000000A';
 const workerB = 'worker:hub:01JBQ5M8X0000000000000000B';
 
 let pglite: PGlite;
-let db: ReturnType<typeof drizzle>;
+let db: ProjectionDatabase;
 let dir: string;
 
 beforeAll(async () => {

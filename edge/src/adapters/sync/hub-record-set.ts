@@ -1,30 +1,31 @@
-import type { ComplaintState } from '@jiazheng/sync/domain';
 import { loadRecordDoc, readRecordSnapshot } from '@jiazheng/sync/records';
 import type { RecordStore } from '@jiazheng/sync/storage';
-import type { ComplaintRecords, ComplaintStaff } from '../../ports/complaint-records';
+import type { HubRecords, HubStaff } from '../../ports/hub-records';
 import type { HubSync } from './hub-sync';
 
 const PAGE_SIZE = 500;
 
 /**
- * The complaint records as the hub (their home) holds them. Listing reads every complaint record: there
- * is no projection table for them yet, which is fine for the thousands a year a province sees; a table in
- * `sync/src/projections` is the next step when that grows.
+ * The records of one kind the hub is home of (`complaint:`, `course:`), as the hub holds them. Listing
+ * reads every record of the kind: there is no projection table for them yet, which is fine for the
+ * thousands a year a province sees; a table in `sync/src/projections` is the next step when that grows.
  */
-export class HubComplaints implements ComplaintRecords {
+export class HubRecordSet<S> implements HubRecords<S> {
   readonly #store: RecordStore;
   readonly #hub: Pick<HubSync, 'propose' | 'report'>;
+  readonly #prefix: string;
 
-  constructor(options: { store: RecordStore; hub: Pick<HubSync, 'propose' | 'report'> }) {
+  constructor(options: { store: RecordStore; hub: Pick<HubSync, 'propose' | 'report'>; prefix: string }) {
     this.#store = options.store;
     this.#hub = options.hub;
+    this.#prefix = options.prefix;
   }
 
-  async list(): Promise<Array<{ recordId: string; state: ComplaintState }>> {
-    const found: Array<{ recordId: string; state: ComplaintState }> = [];
+  async list(): Promise<Array<{ recordId: string; state: S }>> {
+    const found: Array<{ recordId: string; state: S }> = [];
     let after = 0;
     for (;;) {
-      const changes = await this.#store.listChanges({ after, limit: PAGE_SIZE, prefixes: ['complaint:'] });
+      const changes = await this.#store.listChanges({ after, limit: PAGE_SIZE, prefixes: [this.#prefix] });
       for (const change of changes) {
         const state = await this.#readAccepted({ recordId: change.recordId });
         if (state !== null) found.push({ recordId: change.recordId, state });
@@ -37,11 +38,12 @@ export class HubComplaints implements ComplaintRecords {
   }
 
   async read(options: { recordId: string }) {
+    if (!options.recordId.startsWith(this.#prefix)) return null;
     const report = await this.#hub.report({ recordId: options.recordId });
     if (report === null) return null;
     return {
       recordId: report.recordId,
-      state: report.accepted as ComplaintState | null,
+      state: report.accepted as S | null,
       history: report.proposals.map((p) => ({
         proposalId: p.id,
         type: p.type,
@@ -57,18 +59,21 @@ export class HubComplaints implements ComplaintRecords {
   propose(options: {
     recordId: string;
     commands: ReadonlyArray<{ type: string; payload: unknown }>;
-    staff: ComplaintStaff | null;
+    staff: HubStaff | null;
   }): Promise<{ proposalIds: string[] }> {
     const { recordId, commands, staff } = options;
+    if (!recordId.startsWith(this.#prefix)) {
+      throw new Error(`HubRecordSet(${this.#prefix}): ${recordId} is not one of its records`);
+    }
     return this.#hub.propose(staff === null ? { recordId, commands } : { recordId, commands, staff });
   }
 
-  async #readAccepted(options: { recordId: string }): Promise<ComplaintState | null> {
+  async #readAccepted(options: { recordId: string }): Promise<S | null> {
     const record = await this.#store.readRecord({ recordId: options.recordId });
     if (!record) return null;
     const doc = loadRecordDoc({ recordId: options.recordId, update: record.update });
     try {
-      return readRecordSnapshot({ doc, recordId: options.recordId }).state as ComplaintState | null;
+      return readRecordSnapshot({ doc, recordId: options.recordId }).state as S | null;
     } finally {
       doc.destroy();
     }

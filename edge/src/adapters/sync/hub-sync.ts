@@ -44,7 +44,14 @@ import { ContactTrackingSyncServer, SyncContacts } from './sync-contacts';
 export const HUB_USER_ID = 'hub';
 const DIRECTORY_META_KEY = 'hub:directoryId';
 /** What the hub is home of: the directory and the registry. Counties' orders are homed at their appliances. */
-const HOME_PREFIXES = ['directory:', 'enterprise:', 'worker:', 'inspection:', 'complaint:'] as const;
+const HOME_PREFIXES = [
+  'directory:',
+  'enterprise:',
+  'worker:',
+  'inspection:',
+  'complaint:',
+  'course:',
+] as const;
 
 /** One command to sign at the hub; its record kind's schema checks the payload when it is decided. */
 export type HubCommand = { type: string; payload: unknown };
@@ -350,6 +357,52 @@ export class HubSync implements Service, HubOperations {
     const signer = options.staff
       ? await this.#staffSigner(options.staff)
       : { device: this.#device, actor: { userId: HUB_USER_ID, role: 'system' } };
+    const proposalIds = await this.#signAndPublish({ recordId, commands: options.commands, signer });
+    await home.sequence({ recordId });
+    const stored = await this.#store.readRecord({ recordId });
+    const after = loadRecordDoc({ recordId, update: stored?.update ?? null });
+    try {
+      const { decided } = readRecordSnapshot({ doc: after, recordId });
+      for (const id of proposalIds) {
+        const entry = decided.get(id);
+        if (entry?.outcome === 'accepted') continue;
+        const code = entry?.outcome === 'rejected' && isDomainCode(entry.code) ? entry.code : 'conflict';
+        throw new DomainError({
+          code,
+          field: entry?.outcome === 'rejected' ? entry.field : undefined,
+          message: entry?.outcome === 'rejected' ? entry.message : `proposal ${id} was not decided`,
+        });
+      }
+    } finally {
+      after.destroy();
+    }
+    return { proposalIds };
+  }
+
+  /**
+   * Signs the commands as the hub's system user on a record another replica is home of (a county's order),
+   * stores and publishes them, and decides nothing: a connected home gets them at once and decides them,
+   * one offline when it next syncs. The caller learns the outcome from the record's log as it comes back.
+   */
+  async proposeRemote(options: {
+    recordId: string;
+    commands: readonly HubCommand[];
+  }): Promise<{ proposalIds: string[] }> {
+    const { recordId } = options;
+    if (HOME_PREFIXES.some((prefix) => recordId.startsWith(prefix))) {
+      throw new Error(`HubSync.proposeRemote: the hub is the home of ${recordId}; use propose`);
+    }
+    const signer = { device: this.#device, actor: { userId: HUB_USER_ID, role: 'system' } };
+    return { proposalIds: await this.#signAndPublish({ recordId, commands: options.commands, signer }) };
+  }
+
+  /** Publishing stores the update and sends it to every connected replica that reads the record. */
+  async #signAndPublish(options: {
+    recordId: string;
+    commands: readonly HubCommand[];
+    signer: { device: SigningDevice; actor: { userId: string; role: string } };
+  }): Promise<string[]> {
+    const { recordId, signer } = options;
     const record = await this.#store.readRecord({ recordId });
     // One document for the batch, so its proposals land in the order given.
     const doc = loadRecordDoc({ recordId, update: record?.update ?? null });
@@ -372,25 +425,7 @@ export class HubSync implements Service, HubOperations {
     } finally {
       doc.destroy();
     }
-    await home.sequence({ recordId });
-    const stored = await this.#store.readRecord({ recordId });
-    const after = loadRecordDoc({ recordId, update: stored?.update ?? null });
-    try {
-      const { decided } = readRecordSnapshot({ doc: after, recordId });
-      for (const id of proposalIds) {
-        const entry = decided.get(id);
-        if (entry?.outcome === 'accepted') continue;
-        const code = entry?.outcome === 'rejected' && isDomainCode(entry.code) ? entry.code : 'conflict';
-        throw new DomainError({
-          code,
-          field: entry?.outcome === 'rejected' ? entry.field : undefined,
-          message: entry?.outcome === 'rejected' ? entry.message : `proposal ${id} was not decided`,
-        });
-      }
-    } finally {
-      after.destroy();
-    }
-    return { proposalIds };
+    return proposalIds;
   }
 
   /** Directory changes are the hub's own acts. */

@@ -27,7 +27,13 @@ import type {
   CallReport,
   PeriodClosing,
   OrderReportQuery,
+  RegisterWorkerRequest,
   WorkerRow,
+  Course,
+  CourseCommandRequest,
+  CourseDetail,
+  CourseListQuery,
+  NewCourseRequest,
 } from './hub-types';
 
 /** An answer from the appliance that is not 2xx, or no answer at all (`status` 0, code `network`). */
@@ -373,9 +379,31 @@ export class ApiClient {
     ).workers;
   }
 
-  /** The credit lists: recommended, punishment, normal. */
-  creditLists(): Promise<CreditReport> {
-    return this.#json({ method: 'GET', path: '/api/registry/credit' });
+  /** A worker the enterprise brings in: the record gets the masked number, the hub keeps the full one sealed. */
+  async registerWorker(request: RegisterWorkerRequest): Promise<WorkerRow> {
+    return (
+      await this.#json<{ worker: WorkerRow }>({
+        method: 'POST',
+        path: '/api/registry/workers',
+        body: request,
+      })
+    ).worker;
+  }
+
+  /** A worker's full identity number (the hub logs who read it). */
+  async workerIdentity(options: { recordId: string }): Promise<string> {
+    return (
+      await this.#json<{ idNumber: string }>({
+        method: 'GET',
+        path: `/api/registry/workers/${encodeURIComponent(options.recordId)}/identity`,
+      })
+    ).idNumber;
+  }
+
+  /** The credit lists: recommended, punishment, normal; of one kind (enterprises or volunteer groups) when given. */
+  creditLists(options: { kind?: EnterpriseListQuery['kind'] } = {}): Promise<CreditReport> {
+    const query = options.kind === undefined ? '' : `?kind=${options.kind}`;
+    return this.#json({ method: 'GET', path: `/api/registry/credit${query}` });
   }
 
   /**
@@ -434,6 +462,52 @@ export class ApiClient {
         body: options.command,
       })
     ).complaint;
+  }
+
+  /** The training courses and lectures (registry officer, administrator, central office), soonest first. */
+  async listCourses(options: { query: CourseListQuery }): Promise<Course[]> {
+    const search = new URLSearchParams();
+    const { status, kind } = options.query;
+    if (status !== undefined) search.set('status', status);
+    if (kind !== undefined) search.set('kind', kind);
+    const text = search.toString();
+    return (
+      await this.#json<{ courses: Course[] }>({
+        method: 'GET',
+        path: `/api/training/courses${text === '' ? '' : `?${text}`}`,
+      })
+    ).courses;
+  }
+
+  /** One course with its participants' issuance (once completed) and the history of its record. */
+  readCourse(options: { recordId: string }): Promise<CourseDetail> {
+    return this.#json({
+      method: 'GET',
+      path: `/api/training/courses/${encodeURIComponent(options.recordId)}`,
+    });
+  }
+
+  /** Schedules a course at the hub; a refusal is an ApiError naming the field (`code`, `sessions.1.endsAt`…). */
+  async scheduleCourse(options: { course: NewCourseRequest }): Promise<Course> {
+    return (
+      await this.#json<{ course: Course }>({
+        method: 'POST',
+        path: '/api/training/courses',
+        body: options.course,
+      })
+    ).course;
+  }
+
+  /** Proposes a command on a course at the hub, its home; answers the course as it now stands. */
+  courseCommand(options: {
+    recordId: string;
+    command: CourseCommandRequest;
+  }): Promise<{ proposalId: string; course: Course }> {
+    return this.#json({
+      method: 'POST',
+      path: `/api/training/courses/${encodeURIComponent(options.recordId)}/commands`,
+      body: options.command,
+    });
   }
 
   /**

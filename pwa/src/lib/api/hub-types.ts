@@ -18,6 +18,7 @@ import type {
   EnterpriseState,
   EnterpriseStatus,
   WorkerState,
+  Qualification,
 } from '@jiazheng/sync/domain';
 
 export type ReportLevel = 'country' | 'province' | 'city' | 'county';
@@ -133,6 +134,14 @@ export type EnterpriseLogEntry = {
 /** A worker's accepted state with what the hub derives from it today. */
 export type WorkerRow = WorkerState & { dispatchable: boolean; trainingValid: boolean };
 
+/** `POST /api/registry/workers`: the full identity number, which the hub masks and keeps sealed. */
+export type RegisterWorkerRequest = {
+  enterpriseId: string;
+  name: string;
+  idNumber: string;
+  phone: string | null;
+};
+
 /** `GET /api/registry/enterprises/:recordId`. */
 export type EnterpriseDetail = {
   enterprise: EnterpriseRow;
@@ -154,6 +163,18 @@ export type CreditEntry = {
   score: number;
   list: CreditList;
   components: CreditComponent[];
+  figures: CreditFigures;
+};
+
+/** A credit row's order figures, the same for enterprises and volunteer groups; a rate is null with nothing to divide by. */
+export type CreditFigures = {
+  dispatched: number;
+  completed: number;
+  /** completed / dispatched, a fraction */
+  completionRate: number | null;
+  returnVisited: number;
+  /** latest return visit rated 4–5 / rated, a fraction */
+  satisfactionRate: number | null;
 };
 
 /** `GET /api/registry/credit`: the three lists, as computed at `computedAt`. */
@@ -259,3 +280,101 @@ export type CallReport = {
   total: CallFigures;
   notes: string[];
 };
+
+// ------------------------------------------------------------------------ training and lectures (培训与讲座)
+// The contract is /work/notes/training-api.md (edge's training routes answer exactly these shapes).
+
+export type CourseKind = 'pre_post' | 'skill' | 'lecture';
+export type CourseStatus = 'scheduled' | 'completed' | 'cancelled';
+
+/** One sitting of a course, epoch ms. */
+export type CourseSession = { startsAt: number; endsAt: number };
+
+export type CourseParticipant = {
+  /** A worker: its record id `worker:hub:<ULID>`; enterprise or centre staff: `staff:<n>`. */
+  participantId: string;
+  kind: 'worker' | 'staff';
+  workerId: string | null;
+  enterpriseId: string | null;
+  name: string;
+  /** Staff: their employer as written; '' for a worker. */
+  organisation: string;
+  enrolledAt: number;
+  enrolledBy: string;
+  withdrawnAt: number | null;
+  withdrawReason: string | null;
+  /** One per session; null while not recorded. */
+  attendance: Array<boolean | null>;
+  examScore: number | null;
+};
+
+export type Course = {
+  recordId: string;
+  id: string;
+  kind: CourseKind;
+  code: string;
+  name: string;
+  grants: Qualification | null;
+  hours: number;
+  /** Null: no exam (a lecture). */
+  passMark: number | null;
+  /** Null: the certificate does not expire. */
+  certificateValidMonths: number | null;
+  venue: string;
+  trainer: string;
+  capacity: number;
+  sessions: CourseSession[];
+  status: CourseStatus;
+  participants: CourseParticipant[];
+  scheduledAt: number;
+  scheduledBy: string;
+  completedAt: number | null;
+  completedBy: string | null;
+  cancelledAt: number | null;
+  cancelReason: string | null;
+  updatedAt: number;
+  /** Participants not withdrawn. */
+  enrolled: number;
+};
+
+export type IssuanceResult = 'passed' | 'failed' | 'attended' | 'absent' | 'withdrawn';
+
+/** What completing the course gave a participant; `trainingRecorded`: on the worker record the gate reads. */
+export type CourseIssuance = { participantId: string; result: IssuanceResult; trainingRecorded: boolean };
+
+/** The same shape as a complaint's history. */
+export type CourseHistoryEntry = ComplaintHistoryEntry;
+
+/** `GET /api/training/courses/:recordId`; `issuance` is [] until the course is completed. */
+export type CourseDetail = { course: Course; issuance: CourseIssuance[]; history: CourseHistoryEntry[] };
+
+/** `GET /api/training/courses?status=&kind=`; each parameter only when set. */
+export type CourseListQuery = { status?: CourseStatus | undefined; kind?: CourseKind | undefined };
+
+/** `POST /api/training/courses`. */
+export type NewCourseRequest = {
+  kind: CourseKind;
+  code: string;
+  name: string;
+  grants?: Qualification | null;
+  hours: number;
+  passMark?: number | null;
+  certificateValidMonths?: number | null;
+  venue: string;
+  trainer: string;
+  capacity: number;
+  sessions: CourseSession[];
+};
+
+export type CourseEnrolment =
+  | { kind: 'worker'; workerId: string }
+  | { kind: 'staff'; name: string; organisation: string; enterpriseId?: string | null };
+
+/** `POST /api/training/courses/:recordId/commands`. */
+export type CourseCommandRequest =
+  | { type: 'enrol'; payload: { participant: CourseEnrolment } }
+  | { type: 'withdraw'; payload: { participantId: string; reason: string } }
+  | { type: 'recordAttendance'; payload: { participantId: string; session: number; present: boolean } }
+  | { type: 'recordScore'; payload: { participantId: string; examScore: number } }
+  | { type: 'complete'; payload: Record<string, never> }
+  | { type: 'cancel'; payload: { reason: string } };

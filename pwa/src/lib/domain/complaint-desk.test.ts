@@ -6,11 +6,10 @@ import {
   type ComplaintState,
 } from '@jiazheng/sync/domain';
 import { describe, expect, test } from 'vitest';
-import type { ComplaintHistoryEntry, ComplaintRow, HubAccount } from '../api/hub-types';
+import type { ComplaintRow, HubAccount } from '../api/hub-types';
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import {
-  actorLabel,
   allowedComplaintActions,
   assigneeCandidates,
   buildComplaintCommand,
@@ -37,7 +36,6 @@ import {
   mayViewPhoto,
   newComplaintFieldOfRefusal,
   recordingProblem,
-  sortHistory,
   timeLimit,
   timeLimitLabel,
   type ComplaintActionForm,
@@ -556,23 +554,6 @@ describe('evidence and history', () => {
     expect(recordingProblem({ status: 504 })).toBe('timeout');
     expect(recordingProblem({ status: 0 })).toBe('network');
     expect(recordingProblem({ status: 502 })).toBe('failed');
-  });
-
-  test('the history oldest first; hub staff by username', () => {
-    const entry = (proposalId: string, at: number): ComplaintHistoryEntry => ({
-      proposalId,
-      type: 'assign',
-      userId: 'hub:qi',
-      role: Role.qualityInspector,
-      at,
-      decision: 'accepted',
-      code: null,
-    });
-    expect(
-      sortHistory({ history: [entry('b', 2), entry('a', 1), entry('c', 1)] }).map((e) => e.proposalId),
-    ).toEqual(['a', 'c', 'b']);
-    expect(actorLabel({ userId: 'hub:qi' })).toBe('qi');
-    expect(actorLabel({ userId: 'appliance-330106' })).toBe('appliance-330106');
   });
 });
 

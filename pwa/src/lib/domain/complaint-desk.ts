@@ -16,7 +16,6 @@ import {
 } from '@jiazheng/sync/domain';
 import type {
   ComplaintCommandRequest,
-  ComplaintHistoryEntry,
   ComplaintListQuery,
   ComplaintRow,
   HubAccount,
@@ -638,15 +637,4 @@ export function recordingProblem(options: { status: number }): string {
     default:
       return 'failed';
   }
-}
-
-/** The history oldest first, as a history reads. */
-export function sortHistory(options: { history: readonly ComplaintHistoryEntry[] }): ComplaintHistoryEntry[] {
-  return [...options.history].sort((a, b) => a.at - b.at || a.proposalId.localeCompare(b.proposalId));
-}
-
-/** Who did it, as a person reads it: hub staff are `hub:<username>`. */
-export function actorLabel(options: { userId: string }): string {
-  const { userId } = options;
-  return userId.startsWith('hub:') ? userId.slice('hub:'.length) : userId;
 }

@@ -30,7 +30,6 @@ import {
   type DashboardFilter,
   type DrillPath,
 } from './dashboard';
-import { hubScreensFor } from './hub-screens';
 
 const figures = (over: Partial<OrderFigures> = {}): OrderFigures => ({
   received: 0,
@@ -325,21 +324,4 @@ test('categories with orders, most first, in the language', () => {
     categoryTotals({ totals: [{ code: 'FAM', total: figures({ received: 1 }) }], language: 'zh-CN' })[0]
       ?.name,
   ).toBe('家庭服务');
-});
-
-test('who sees which screen at the hub', () => {
-  expect(hubScreensFor('central_office')).toEqual(['dashboard', 'complaints']);
-  expect(hubScreensFor('supervisor')).toEqual(['dashboard']);
-  expect(hubScreensFor('administrator')).toEqual([
-    'dashboard',
-    'registry',
-    'credit',
-    'complaints',
-    'appliances',
-    'users',
-  ]);
-  expect(hubScreensFor('technician')).toEqual(['appliances']);
-  expect(hubScreensFor('registry_officer')).toEqual(['registry', 'credit']);
-  expect(hubScreensFor('quality_inspector')).toEqual(['complaints']);
-  expect(hubScreensFor('legal_consultant')).toEqual(['complaints']);
 });

@@ -1,5 +1,6 @@
 /** The central office's screens at the hub, and who sees which (the hub's own role checks have the last word). */
-export type HubScreen = 'dashboard' | 'registry' | 'credit' | 'complaints' | 'appliances' | 'users';
+export type HubScreen =
+  'dashboard' | 'registry' | 'credit' | 'complaints' | 'training' | 'appliances' | 'users';
 
 /** The hub's staff roles, as `POST /api/users` takes them (edge/src/domain/hub-accounts.ts). */
 export const HUB_ROLES = [
@@ -24,6 +25,8 @@ const COMPLAINT_ROLES: ReadonlySet<string> = new Set([
   'administrator',
   'central_office',
 ]);
+/** GET /api/training/courses: the registry officer and the administrator, analysts (read only). */
+const TRAINING_ROLES: ReadonlySet<string> = new Set(['administrator', 'registry_officer', 'central_office']);
 /** GET /api/appliances: technician, administrator. */
 const APPLIANCE_ROLES: ReadonlySet<string> = new Set(['administrator', 'technician']);
 
@@ -32,6 +35,7 @@ export function hubScreensFor(role: string): HubScreen[] {
   if (DASHBOARD_ROLES.has(role)) screens.push('dashboard');
   if (REGISTRY_ROLES.has(role)) screens.push('registry', 'credit');
   if (COMPLAINT_ROLES.has(role)) screens.push('complaints');
+  if (TRAINING_ROLES.has(role)) screens.push('training');
   if (APPLIANCE_ROLES.has(role)) screens.push('appliances');
   // GET/POST /api/users: administrators.
   if (role === 'administrator') screens.push('users');

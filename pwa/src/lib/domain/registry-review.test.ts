@@ -10,7 +10,7 @@ import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { ACCOUNT_ERRORS } from './account-forms';
 import {
-  actorName,
+  epochOf,
   allowedActions,
   buildCommand,
   checklistComplete,
@@ -19,6 +19,7 @@ import {
   countyLabel,
   CREDIT_TABS,
   creditBadge,
+  creditKindQuery,
   creditTabRows,
   DEFAULT_REGISTRY_FILTER,
   defaultAgreementForm,
@@ -27,6 +28,7 @@ import {
   fieldOfRefusal,
   filterEnterprises,
   formatPoints,
+  formatRate,
   isoAt,
   itemLabel,
   joinList,
@@ -35,7 +37,6 @@ import {
   REGISTRY_ACTIONS,
   REGISTRY_ERRORS,
   registryQuery,
-  sortLog,
   type ActionForm,
   type RegistryAction,
 } from './registry-review';
@@ -355,15 +356,9 @@ describe('forms into commands', () => {
 });
 
 describe('log, credit and documents', () => {
-  test('the log oldest first; hub staff by username', () => {
-    const entry = { type: 'apply', userId: 'system', role: 'system', decision: 'accepted' as const };
-    const log = sortLog([
-      { ...entry, type: 'startReview', userId: 'hub:registry', at: NOW },
-      { ...entry, at: '2026-11-01T00:00:00Z' },
-    ]);
-    expect(log.map((e) => e.type)).toEqual(['apply', 'startReview']);
-    expect(actorName('hub:registry')).toBe('registry');
-    expect(actorName('device:330106:abc')).toBe('device:330106:abc');
+  test("the log's times: epoch ms as the command carries them, or an ISO string", () => {
+    expect(epochOf(NOW)).toBe(NOW);
+    expect(epochOf('2026-11-01T00:00:00Z')).toBe(Date.UTC(2026, 10, 1));
   });
 
   test('the recommended and normal lists best first, punishment worst first, ties by name', () => {
@@ -375,6 +370,13 @@ describe('log, credit and documents', () => {
       score,
       list: 'normal',
       components: [],
+      figures: {
+        dispatched: 0,
+        completed: 0,
+        completionRate: null,
+        returnVisited: 0,
+        satisfactionRate: null,
+      },
     });
     const report: CreditReport = {
       computedAt: NOW,
@@ -394,6 +396,16 @@ describe('log, credit and documents', () => {
     expect(creditTabRows({ report, tab: 'normal' })).toEqual([]);
     expect(formatPoints(33.333)).toBe('33.3');
     expect(formatPoints(25)).toBe('25');
+  });
+
+  test('rates as percentages, a dash with nothing to divide by; the kind filter asks the hub for one kind', () => {
+    expect(formatRate(0.75)).toBe('75%');
+    expect(formatRate(0.6667)).toBe('66.7%');
+    expect(formatRate(1)).toBe('100%');
+    expect(formatRate(0)).toBe('0%');
+    expect(formatRate(null)).toBe('—');
+    expect(creditKindQuery('all')).toEqual({});
+    expect(creditKindQuery('volunteer')).toEqual({ kind: 'volunteer' });
   });
 
   test('images inline, PDFs in a tab, anything else only as a download', () => {

@@ -13,7 +13,6 @@ import type {
   CreditReport,
   EnterpriseCommandRequest,
   EnterpriseListQuery,
-  EnterpriseLogEntry,
   EnterpriseRow,
 } from '../api/hub-types';
 import { chinaDate } from './dashboard';
@@ -395,16 +394,6 @@ export function fieldOfRefusal(field: string | null): FormField {
 
 // -------------------------------------------------------------------------------------------------- log
 
-/** Who did it, as a person reads it: hub staff are `hub:<username>`. */
-export function actorName(userId: string): string {
-  return userId.startsWith('hub:') ? userId.slice('hub:'.length) : userId;
-}
-
-/** The log oldest first, as a history reads. */
-export function sortLog(log: readonly EnterpriseLogEntry[]): EnterpriseLogEntry[] {
-  return [...log].sort((a, b) => epochOf(a.at) - epochOf(b.at));
-}
-
 // ----------------------------------------------------------------------------------------------- credit
 
 export const CREDIT_TABS: readonly CreditList[] = ['recommended', 'punishment', 'normal'];
@@ -420,6 +409,19 @@ export function creditTabRows(options: { report: CreditReport; tab: CreditList }
     const byScore = sign * (a.score - b.score);
     return byScore !== 0 ? byScore : a.name.localeCompare(b.name, 'zh-CN');
   });
+}
+
+/**
+ * 比率显示为百分数（一位小数）；无可计算（null）时为“—”，不是 0%。
+ * A rate (a fraction) as a percentage with at most one decimal; null, nothing to divide by, is a dash, not 0%.
+ */
+export function formatRate(rate: number | null): string {
+  return rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`;
+}
+
+/** What the hub is asked for one kind's lists: nothing for all. */
+export function creditKindQuery(kind: KindFilter): { kind?: EnterpriseRow['kind'] } {
+  return kind === 'all' ? {} : { kind };
 }
 
 /** Points as the credit rules write them: at most one decimal. */

@@ -141,7 +141,7 @@ describe('scheduling', () => {
     expect(refused(null, { type: 'schedule', payload: prePost, role: Role.supervisor }).code).toBe(
       'forbidden',
     );
-    const countyOfficer: CourseContext = { ...centre, actorCountyCode: '330106' } as CourseContext;
+    const countyOfficer: CourseContext = { ...centre, actorCountyCode: '330106' };
     expect(refused(null, { type: 'schedule', payload: prePost }, countyOfficer).code).toBe('forbidden');
   });
 });
