@@ -14,7 +14,7 @@ import { CONSOLE_BASE, findConsoleDir } from './adapters/http/pwa-console';
 import { forwardedClientAddress } from './adapters/http/site-routes';
 import { HttpService } from '@jiazheng/sync/node';
 import { openHubRecordStore } from './adapters/storage/open-record-store';
-import { OrderRollupsService } from './adapters/reports/order-rollups';
+import { migrateOrderRollups, OrderRollupsService } from './adapters/reports/order-rollups';
 import { RollupOrderReportSource } from './adapters/reports/rollup-order-report-source';
 import { SqlClosingReportSource } from './adapters/reports/sql-closing-report-source';
 import { ProjectionService, Projector } from '@jiazheng/sync/projections';
@@ -94,10 +94,21 @@ async function main(): Promise<number> {
       path: join(config.dataDir, 'recording-access.jsonl'),
       logger,
     });
+    const projector = new Projector({ db, store });
+    // Every process makes the tables it reads before it serves (both migrations are safe from several
+    // processes at once); filling them is the leader's alone. A follower that started first on an empty
+    // database would otherwise answer its reports with errors until the leader had made them.
+    services.push({
+      start: async () => {
+        await projector.migrate();
+        await migrateOrderRollups({ db });
+      },
+      stop: () => Promise.resolve(),
+    });
     // Work that must run in one hub process only, whichever holds the leader lock (always this one on PGlite).
     const led: Service[] = [
       // Every county's orders sync through the hub: projected into the same database for the statistics.
-      new ProjectionService({ projector: new Projector({ db, store }), logger }),
+      new ProjectionService({ projector, logger }),
       // After the projection's tables exist: the report's rollups, kept by triggers on `orders`.
       new OrderRollupsService({ db }),
       // A complaint naming an order is carried onto it, for the county's appliance to decide.
