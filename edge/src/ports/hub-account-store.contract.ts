@@ -161,5 +161,22 @@ export function describeHubAccountStoreContract(options: HubAccountStoreContract
       expect(await store.getAccount({ username: 'li' })).toEqual(contractAccount('li'));
       expect(await store.setDisabled({ username: 'nobody', disabled: first })).toBe(false);
     });
+
+    test('failed sign-ins: counted per key from a time on, old ones forgotten, cleared after a success', async () => {
+      const store = await options.open();
+      const keys = ['user:li', 'address:203.0.113.7'];
+      for (const at of [1_000, 2_000, 3_000]) await store.recordLoginFailure({ keys, at, forgetBefore: 0 });
+      await store.recordLoginFailure({ keys: ['user:zhao'], at: 3_500, forgetBefore: 0 });
+      expect(await store.loginFailures({ key: 'user:li', since: 0 })).toEqual([1_000, 2_000, 3_000]);
+      expect(await store.loginFailures({ key: 'address:203.0.113.7', since: 2_000 })).toEqual([2_000, 3_000]);
+      expect(await store.loginFailures({ key: 'user:wang', since: 0 })).toEqual([]);
+      // A later failure forgets what is older than its window: the store does not grow without end.
+      await store.recordLoginFailure({ keys: ['user:li'], at: 9_000, forgetBefore: 2_500 });
+      expect(await store.loginFailures({ key: 'user:li', since: 0 })).toEqual([3_000, 9_000]);
+      await store.clearLoginFailures({ keys });
+      expect(await store.loginFailures({ key: 'user:li', since: 0 })).toEqual([]);
+      expect(await store.loginFailures({ key: 'address:203.0.113.7', since: 0 })).toEqual([]);
+      expect(await store.loginFailures({ key: 'user:zhao', since: 0 })).toEqual([3_500]);
+    });
   });
 }

@@ -47,6 +47,15 @@ export interface HubAccountStore {
   }): Promise<boolean>;
   /** Drops sessions that expired at or before `now`; answers how many. */
   deleteExpiredSessions(options: { now: string }): Promise<number>;
+  /**
+   * Failed sign-ins (and wrong current passwords), under each key (`user:<name>`, `address:<ip>`): kept in
+   * the store so that every hub process sharing it counts them together. Failures before `forgetBefore`
+   * may be dropped in the same step.
+   */
+  recordLoginFailure(options: { keys: readonly string[]; at: number; forgetBefore: number }): Promise<void>;
+  /** The times of the key's failures at or after `since`, oldest first. */
+  loginFailures(options: { key: string; since: number }): Promise<number[]>;
+  clearLoginFailures(options: { keys: readonly string[] }): Promise<void>;
 }
 
 /**

@@ -18,8 +18,6 @@ export const HUB_SESSION_TTL_MS = 12 * 3600 * 1000;
 export const MAX_LOGIN_FAILURES = 5;
 export const LOGIN_FAILURE_WINDOW_MS = 5 * 60 * 1000;
 const SESSION_SWEEP_MS = 3600 * 1000;
-/** Bounds the failure counts, so a flood of made-up usernames cannot grow them without end. */
-const MAX_FAILURE_KEYS = 10_000;
 export const BOOTSTRAP_ADMIN_USERNAME = 'admin';
 
 /** Who is calling the API: a signed-in account, or the admin token (a country-wide administrator). */
@@ -70,7 +68,6 @@ export class HubAccountService implements Service {
   readonly #now: () => number;
   readonly #bootstrapPassword: string | undefined;
   readonly #directory: StaffDirectory | undefined;
-  readonly #failures = new Map<string, number[]>();
   /** Verified for unknown usernames, so timing does not tell which usernames exist. */
   #dummyHash: Promise<string> | undefined;
   #sweeper: NodeJS.Timeout | undefined;
@@ -180,7 +177,7 @@ export class HubAccountService implements Service {
   }> {
     const now = this.#now();
     const keys = [`user:${options.username}`, `address:${options.address}`];
-    this.#checkFailureLimit({ keys, now });
+    await this.#checkFailureLimit({ keys, now });
     const account = await this.#store.getAccount({ username: options.username });
     this.#dummyHash ??= hashPassword({ password: randomBytes(16).toString('hex') });
     const ok = await verifyPassword({
@@ -188,13 +185,13 @@ export class HubAccountService implements Service {
       hash: account?.passwordHash ?? (await this.#dummyHash),
     });
     if (account === undefined || !ok) {
-      this.#recordFailure({ keys, now });
+      await this.#recordFailure({ keys, now });
       this.#logger.info(
         `auth: failed login for ${JSON.stringify(options.username.slice(0, 40))} from ${options.address}`,
       );
       throw new LoginError({ code: 'invalid_credentials', message: 'wrong username or password' });
     }
-    for (const key of keys) this.#failures.delete(key);
+    await this.#store.clearLoginFailures({ keys });
     // Said only to someone who knows the password: it tells them whom to ask, and nobody else anything.
     if (account.disabled) {
       throw new LoginError({
@@ -249,13 +246,13 @@ export class HubAccountService implements Service {
     }
     const now = this.#now();
     const keys = [`user:${by.username}`, `address:${options.address}`];
-    this.#checkFailureLimit({ keys, now });
+    await this.#checkFailureLimit({ keys, now });
     const account = await this.#store.getAccount({ username: by.username });
     const ok =
       account !== undefined &&
       (await verifyPassword({ password: options.currentPassword, hash: account.passwordHash }));
     if (!ok) {
-      this.#recordFailure({ keys, now });
+      await this.#recordFailure({ keys, now });
       this.#logger.info(`auth: wrong current password for ${by.username} from ${options.address}`);
       throw new DomainError({
         code: DomainErrorCode.forbidden,
@@ -263,7 +260,7 @@ export class HubAccountService implements Service {
         message: 'currentPassword: is not the current password',
       });
     }
-    for (const key of keys) this.#failures.delete(key);
+    await this.#store.clearLoginFailures({ keys });
     if (options.newPassword === options.currentPassword) {
       throw new DomainError({
         code: DomainErrorCode.invalidInput,
@@ -356,12 +353,11 @@ export class HubAccountService implements Service {
     return toPublic(account);
   }
 
-  #checkFailureLimit(options: { keys: readonly string[]; now: number }): void {
+  /** The failures are the store's, so every hub process on one database counts them together. */
+  async #checkFailureLimit(options: { keys: readonly string[]; now: number }): Promise<void> {
     const { now } = options;
     for (const key of options.keys) {
-      const recent = (this.#failures.get(key) ?? []).filter((at) => at > now - LOGIN_FAILURE_WINDOW_MS);
-      if (recent.length === 0) this.#failures.delete(key);
-      else this.#failures.set(key, recent);
+      const recent = await this.#store.loginFailures({ key, since: now - LOGIN_FAILURE_WINDOW_MS + 1 });
       if (recent.length >= MAX_LOGIN_FAILURES) {
         const retryAfterSec = Math.max(
           1,
@@ -376,17 +372,12 @@ export class HubAccountService implements Service {
     }
   }
 
-  #recordFailure(options: { keys: readonly string[]; now: number }): void {
-    for (const key of options.keys)
-      this.#failures.set(key, [...(this.#failures.get(key) ?? []), options.now]);
-    this.#trimFailures();
-  }
-
-  #trimFailures(): void {
-    for (const key of this.#failures.keys()) {
-      if (this.#failures.size <= MAX_FAILURE_KEYS) break;
-      this.#failures.delete(key);
-    }
+  async #recordFailure(options: { keys: readonly string[]; now: number }): Promise<void> {
+    await this.#store.recordLoginFailure({
+      keys: options.keys,
+      at: options.now,
+      forgetBefore: options.now - LOGIN_FAILURE_WINDOW_MS,
+    });
   }
 }
 

@@ -30,6 +30,9 @@ const fileSchema = z.object({
 });
 type AccountsFile = z.infer<typeof fileSchema>;
 
+/** The most keys (usernames, addresses) whose failed sign-ins are remembered. */
+const MAX_FAILURE_KEYS = 10_000;
+
 /**
  * The hub's staff accounts and sessions in one JSON file in the data directory (`accounts.json`, 0600).
  * Chosen over tables in the records database because the hub's staff is a few hundred people, written to
@@ -46,6 +49,11 @@ export class JsonFileAccountStore implements HubAccountStore {
   #data: AccountsFile;
   /** Writes one at a time, in order; a failed write does not block the next. */
   #writing: Promise<void> = Promise.resolve();
+  /**
+   * Failed sign-ins, in memory: this store is one process's file (the database store shares them between
+   * processes). At most MAX_FAILURE_KEYS keys, the oldest dropped first, so a flood of addresses is bounded.
+   */
+  readonly #failures = new Map<string, number[]>();
 
   private constructor(options: { path: string; data: AccountsFile }) {
     this.#path = options.path;
@@ -71,6 +79,28 @@ export class JsonFileAccountStore implements HubAccountStore {
     if (!parsed.success)
       throw new Error(`${options.path}: not a hub accounts file (${parsed.error.message})`);
     return new JsonFileAccountStore({ path: options.path, data: parsed.data });
+  }
+
+  recordLoginFailure(options: { keys: readonly string[]; at: number; forgetBefore: number }): Promise<void> {
+    for (const key of options.keys) {
+      const kept = (this.#failures.get(key) ?? []).filter((at) => at >= options.forgetBefore);
+      this.#failures.delete(key);
+      this.#failures.set(key, [...kept, options.at]);
+    }
+    for (const key of this.#failures.keys()) {
+      if (this.#failures.size <= MAX_FAILURE_KEYS) break;
+      this.#failures.delete(key);
+    }
+    return Promise.resolve();
+  }
+
+  loginFailures(options: { key: string; since: number }): Promise<number[]> {
+    return Promise.resolve((this.#failures.get(options.key) ?? []).filter((at) => at >= options.since));
+  }
+
+  clearLoginFailures(options: { keys: readonly string[] }): Promise<void> {
+    for (const key of options.keys) this.#failures.delete(key);
+    return Promise.resolve();
   }
 
   countAccounts(): Promise<number> {

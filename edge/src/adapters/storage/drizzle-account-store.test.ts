@@ -23,7 +23,7 @@ const db = () => drizzle({ client: pglite });
 describeHubAccountStoreContract({
   name: 'PGlite',
   open: async () => {
-    await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions');
+    await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions, hub_login_failures');
     return DrizzleAccountStore.open({ db: db() });
   },
   reopen: () => DrizzleAccountStore.open({ db: db() }),
@@ -46,7 +46,7 @@ test('an existing accounts.json is imported once, then renamed to accounts.json.
     };
     await file.saveSession({ session });
 
-    await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions');
+    await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions, hub_login_failures');
     const store = await DrizzleAccountStore.open({ db: db() });
     // A user created in the database before the import (another hub): the database's one is kept.
     await store.createAccount({ account: contractAccount('li', { displayName: 'already here' }) });
@@ -74,7 +74,7 @@ test('an existing accounts.json is imported once, then renamed to accounts.json.
 });
 
 test('a table made before accounts could be disabled over the API gains the columns, its accounts enabled', async () => {
-  await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions');
+  await pglite.exec('DROP TABLE IF EXISTS hub_accounts, hub_sessions, hub_login_failures');
   await pglite.exec(`CREATE TABLE hub_accounts (
     username text PRIMARY KEY, password_hash text NOT NULL, display_name text NOT NULL, role text NOT NULL,
     scope jsonb NOT NULL, created_at text NOT NULL, created_by text NOT NULL, disabled boolean NOT NULL

@@ -1,5 +1,5 @@
 import type { ProjectionDatabase } from '@jiazheng/sync/projections';
-import { and, asc, eq, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { bigint, boolean, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import {
   accountScopeSchema,
@@ -41,6 +41,16 @@ export const hubSessions = pgTable(
   (t) => [index('hub_sessions_expires_idx').on(t.expiresAtMs)],
 );
 
+/** Failed sign-ins, one row each, so that every hub process on the database counts them together. */
+export const hubLoginFailures = pgTable(
+  'hub_login_failures',
+  {
+    key: text('key').notNull(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('hub_login_failures_key_idx').on(t.key, t.at), index('hub_login_failures_at_idx').on(t.at)],
+);
+
 /**
  * Idempotent DDL, run at every start; keep it in step with the drizzle tables above (the contract tests read
  * and write every column through them).
@@ -69,6 +79,12 @@ export const createAccountSchemaSql = [
   expires_at_ms bigint NOT NULL
 )`,
   `CREATE INDEX IF NOT EXISTS hub_sessions_expires_idx ON hub_sessions (expires_at_ms)`,
+  `CREATE TABLE IF NOT EXISTS hub_login_failures (
+  key text NOT NULL,
+  at bigint NOT NULL
+)`,
+  `CREATE INDEX IF NOT EXISTS hub_login_failures_key_idx ON hub_login_failures (key, at)`,
+  `CREATE INDEX IF NOT EXISTS hub_login_failures_at_idx ON hub_login_failures (at)`,
 ];
 
 /** Serialises the DDL of several hub processes starting at once on one PostgreSQL. */
@@ -92,6 +108,32 @@ export class DrizzleAccountStore implements HubAccountStore {
       for (const statement of createAccountSchemaSql) await tx.execute(sql.raw(statement));
     });
     return new DrizzleAccountStore(options);
+  }
+
+  async recordLoginFailure(options: {
+    keys: readonly string[];
+    at: number;
+    forgetBefore: number;
+  }): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.delete(hubLoginFailures).where(lt(hubLoginFailures.at, options.forgetBefore));
+      if (options.keys.length > 0)
+        await tx.insert(hubLoginFailures).values(options.keys.map((key) => ({ key, at: options.at })));
+    });
+  }
+
+  async loginFailures(options: { key: string; since: number }): Promise<number[]> {
+    const rows = await this.#db
+      .select({ at: hubLoginFailures.at })
+      .from(hubLoginFailures)
+      .where(and(eq(hubLoginFailures.key, options.key), gte(hubLoginFailures.at, options.since)))
+      .orderBy(asc(hubLoginFailures.at));
+    return rows.map((r) => r.at);
+  }
+
+  async clearLoginFailures(options: { keys: readonly string[] }): Promise<void> {
+    if (options.keys.length === 0) return;
+    await this.#db.delete(hubLoginFailures).where(inArray(hubLoginFailures.key, [...options.keys]));
   }
 
   async countAccounts(): Promise<number> {
