@@ -5,7 +5,8 @@ import pg from 'pg';
 import { expect, test } from 'vitest';
 import { contractAccount, describeHubAccountStoreContract } from '../../ports/hub-account-store.contract';
 import { DrizzleAccountStore } from './drizzle-account-store';
-import { HubAccountService, LoginError } from '../../services/hub-account-service';
+import type { LoginError } from '../../services/hub-account-service';
+import { HubAccountService } from '../../services/hub-account-service';
 
 // A real PostgreSQL 15 for this file; without one installed every test fails with the line to install it.
 const postgres = usePostgresTestServer();
