@@ -584,6 +584,24 @@ test('a new worker is registered, trained on a pre-post course and passes the tr
     .poll(() => review.getByTestId(`worker-id-${worker.id}`).textContent(), { timeout: 10_000 })
     .toBe(WORKER_ID_NUMBER);
 
+  // The enterprise now also serves 上城区 and hourly cleaning: the officer changes its services.
+  await review.getByTestId('services-open').click();
+  await review.getByTestId('services-county-search').fill('上城');
+  await review.getByTestId('services-county-add-330102').click();
+  await review.getByTestId('services-item-FAM-HOURLY').check();
+  await review.getByTestId('services-submit').click();
+  await expect
+    .poll(() => review.getByRole('status').allTextContents(), { timeout: 20_000 })
+    .toContain('服务范围已更新：2 项服务，2 个区县。');
+  const changed = await call<{ enterprise: { items: string[]; counties: string[] } }>({
+    url: `${hubUrl}/api/registry/enterprises/${encodeURIComponent(enterprise.id)}`,
+    token: admin,
+  });
+  expect([changed.enterprise.items.sort(), changed.enterprise.counties.sort()]).toEqual([
+    ['FAM-CLEANING', 'FAM-HOURLY'],
+    ['330102', '330106'],
+  ]);
+
   // The centre's pre-post course, held yesterday (recorded after the fact): scheduled, she is enrolled.
   await page.getByRole('button', { name: '培训与讲座' }).click();
   await page.getByTestId('training-schedule-open').click();

@@ -141,6 +141,17 @@ export function allowedActions(options: { status: EnterpriseStatus; role: string
   });
 }
 
+/** Whether the role may change the enterprise's services in this status (its own editor, ServicesEditor). */
+export function mayUpdateServices(options: { status: EnterpriseStatus; role: string }): boolean {
+  const rule = rules.get('updateServices');
+  return (
+    rule !== undefined &&
+    rule.from !== 'create' &&
+    rule.from.includes(options.status) &&
+    (rule.roles as readonly string[]).includes(options.role)
+  );
+}
+
 /** Whether every check the hub asks for is ticked (an approval needs them all). */
 export function checklistComplete(options: {
   checks: readonly string[];
