@@ -1,15 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createId, findCatalogueItemFacts, type ClosingState } from '@jiazheng/sync/domain';
+import { createId, type ClosingState } from '@jiazheng/sync/domain';
 import { installJsonErrors, type DeviceKey } from '@jiazheng/sync/node';
 import { createProjectionSchemaSql, orders, type OrderRow } from '@jiazheng/sync/projections';
-import {
-  exportPublicKey,
-  generateDeviceKeys,
-  loadRecordDoc,
-  proposeCommand,
-  sequenceRecord,
-} from '@jiazheng/sync/records';
-import type { WebSocketLike } from '@jiazheng/sync/relay';
+import { loadRecordDoc, proposeCommand } from '@jiazheng/sync/records';
+import { proposeToStore, viewStoredRecord } from '@jiazheng/sync/replica';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
 import { drizzle } from 'drizzle-orm/pglite';
 import { Hono } from 'hono';
@@ -20,11 +14,19 @@ import { PgliteAuthStore } from '../pglite/pglite-auth-store';
 import { PgliteCallStore } from '../pglite/pglite-call-store';
 import { countPeriodOrders } from '../pglite/projected-order-figures';
 import { ApplianceSync } from '../sync/appliance-sync';
+import {
+  connectPwa,
+  directoryOf,
+  makeKey,
+  quiet,
+  serveWithRelay,
+  UnreachableSocket,
+  until,
+} from '../sync/test-support';
 import { mountPeriodRoutes } from './period-routes';
 
 // Real parts throughout: a PGlite call store with seeded call rows, the projection's orders table, and
 // the appliance's own sync (its device key, a hub-made directory, its home sequencer) deciding the closings.
-const quiet = { info: () => undefined, error: () => undefined };
 const county = '330106';
 /** 2026-11-29 10:00 China time. */
 let clock = new Date('2026-11-29T02:00:00Z');
@@ -33,77 +35,9 @@ let calls: PgliteCallStore;
 let records: MemoryRecordStore;
 let sync: ApplianceSync;
 let supervisorKey: DeviceKey;
+let seatKey: DeviceKey;
 let app: Hono;
 const tokens: Record<string, string> = {};
-
-async function makeKey(deviceId: string): Promise<DeviceKey> {
-  const keys = await generateDeviceKeys({ extractable: false });
-  return { deviceId, publicKey: await exportPublicKey({ key: keys.publicKey }), privateKey: keys.privateKey };
-}
-
-/** The directory as the hub makes it: the appliance's system user and a supervisor's console. */
-async function directoryUpdates(options: {
-  hub: DeviceKey;
-  appliance: DeviceKey;
-  supervisor: DeviceKey;
-}): Promise<{ directoryId: string; updates: Uint8Array[] }> {
-  const directoryId = `directory:hub:${createId()}`;
-  const doc = loadRecordDoc({ recordId: directoryId, update: null });
-  const updates: Uint8Array[] = [];
-  let at = Date.UTC(2026, 10, 1);
-  const propose = async (type: string, payload: unknown) => {
-    const { update } = await proposeCommand({
-      doc,
-      recordId: directoryId,
-      device: options.hub,
-      actor: { userId: 'hub', role: 'system' },
-      type,
-      payload,
-      at: at++,
-    });
-    updates.push(update);
-  };
-  await propose('createDirectory', { directoryId });
-  for (const [key, userId, role, kind] of [
-    [options.appliance, `appliance-${county}`, 'system', 'appliance'],
-    [options.supervisor, 'lead', 'supervisor', 'pwa'],
-  ] as const) {
-    await propose('registerUser', { userId, name: userId, role, countyCode: county });
-    await propose('enrolDevice', { deviceId: key.deviceId, kind, publicKey: key.publicKey, userId });
-  }
-  const { update } = await sequenceRecord({
-    doc,
-    recordId: directoryId,
-    directory: null,
-    registry: {
-      findItem: findCatalogueItemFacts,
-      findEnterprise: () => undefined,
-      findWorker: () => undefined,
-    },
-    trusted: [
-      {
-        deviceId: options.hub.deviceId,
-        publicKey: options.hub.publicKey,
-        userId: 'hub',
-        role: 'system',
-        countyCode: null,
-      },
-    ],
-  });
-  updates.push(update);
-  return { directoryId, updates };
-}
-
-class UnreachableSocket implements WebSocketLike {
-  binaryType = 'arraybuffer';
-  readonly readyState = 0;
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  send(): void {}
-  close(): void {}
-}
 
 /** An inbound call that queued on 28 November (China time) at `hour`. */
 function queuedCall(options: {
@@ -238,7 +172,23 @@ beforeAll(async () => {
   const hub = await makeKey('hub-1');
   const appliance = await makeKey(`appliance-${county}-1`);
   supervisorKey = await makeKey('pwa-lead-1');
-  const directory = await directoryUpdates({ hub, appliance, supervisor: supervisorKey });
+  seatKey = await makeKey('pwa-seat1-1');
+  // The directory as the hub makes it: the appliance's system user, a supervisor's and a call-taker's console.
+  const directory = await directoryOf({
+    hub,
+    at: Date.UTC(2026, 10, 1),
+    people: [
+      {
+        key: appliance,
+        userId: `appliance-${county}`,
+        role: 'system',
+        countyCode: county,
+        kind: 'appliance',
+      },
+      { key: supervisorKey, userId: 'lead', role: 'supervisor', countyCode: county, kind: 'pwa' },
+      { key: seatKey, userId: 'seat1', role: 'call_taker', countyCode: county, kind: 'pwa' },
+    ],
+  });
   records = await MemoryRecordStore.open();
   for (const update of directory.updates)
     await records.appendUpdate({ recordId: directory.directoryId, update });
@@ -412,4 +362,114 @@ describe('closing a period at the appliance', () => {
     expect((await list(tokens.admin)).status).toBe(200);
     expect((await list('nonsense')).status).toBe(401);
   });
+});
+
+describe('reopening a period from a supervisor’s console', () => {
+  test('the consoles hold the county’s closings; a call-taker’s reopenPeriod is refused by the home, the supervisor’s accepted, and the month then closes again with new figures', async () => {
+    // The appliance's HTTP app with its relay, and two consoles syncing over real WebSockets, each with
+    // its own store and its own enrolled key, proposing as the PWA's order book does (proposeToStore).
+    const served = await serveWithRelay({ app, sync });
+    const now = () => clock.getTime();
+    const seat = connectPwa({ url: served.url, device: seatKey, now });
+    const lead = connectPwa({ url: served.url, device: supervisorKey, now });
+    try {
+      const month = (await list()).body.closings.find((c) => c.period.kind === 'month');
+      const recordId = month?.id ?? '';
+      expect(month).toMatchObject({ status: 'closed', reopenCount: 0, calls: { offered: 7 } });
+      for (const pwa of [seat, lead])
+        await until('the console to receive the closing', async () => {
+          const view = await viewStoredRecord({ store: pwa.store, recordId, deviceId: null });
+          return (view?.accepted as ClosingState | null | undefined)?.status === 'closed';
+        });
+
+      const propose = async (options: {
+        pwa: typeof seat;
+        device: DeviceKey;
+        actor: { userId: string; role: string };
+        reason: string;
+      }) => {
+        const { pwa, device } = options;
+        const { proposalId } = await proposeToStore({
+          store: pwa.store,
+          recordId,
+          device,
+          actor: options.actor,
+          type: 'reopenPeriod',
+          payload: { reason: options.reason },
+          at: clock.getTime(),
+        });
+        pwa.client.notifyLocalChange({ recordId });
+        // Decided by the home and synced back: the proposal is no longer pending on the console.
+        await until('the home’s decision to reach the console', async () => {
+          const view = await viewStoredRecord({ store: pwa.store, recordId, deviceId: device.deviceId });
+          return view !== null && !view.pending.some((p) => p.id === proposalId);
+        });
+        const view = await viewStoredRecord({ store: pwa.store, recordId, deviceId: device.deviceId });
+        return {
+          accepted: view?.accepted as ClosingState | null,
+          refusal: view?.conflicts.find((c) => c.proposal.id === proposalId)?.entry,
+        };
+      };
+
+      // A call-taker's console: the relay stores it (the county's staff propose to its closings), the home
+      // refuses it by role, as enrolled or claiming to be a supervisor.
+      const byRole = await propose({
+        pwa: seat,
+        device: seatKey,
+        actor: { userId: 'seat1', role: 'call_taker' },
+        reason: '想改数字',
+      });
+      expect(byRole.refusal).toMatchObject({ code: 'forbidden', field: 'command.actor.role' });
+      expect(byRole.accepted).toMatchObject({ status: 'closed', reopenCount: 0 });
+      const forged = await propose({
+        pwa: seat,
+        device: seatKey,
+        actor: { userId: 'seat1', role: 'supervisor' },
+        reason: '冒充班长',
+      });
+      expect(forged.refusal).toMatchObject({ code: 'forbidden' });
+      expect((await list()).body.closings.find((c) => c.id === recordId)).toMatchObject({ status: 'closed' });
+
+      const reopened = await propose({
+        pwa: lead,
+        device: supervisorKey,
+        actor: { userId: 'lead', role: 'supervisor' },
+        reason: '30 日的来电导入晚了',
+      });
+      expect(reopened.refusal).toBeUndefined();
+      expect(reopened.accepted).toMatchObject({ status: 'reopened', reopenCount: 1 });
+      // What the wall board reads: reopened, with who reopened it and why.
+      const listed = (await list()).body.closings.find((c) => c.id === recordId);
+      expect(listed).toMatchObject({ status: 'reopened', reopenCount: 1 });
+      expect(listed?.history.map((e) => [e.action, e.by])).toEqual([
+        ['closed', 'lead'],
+        ['reopened', 'lead'],
+      ]);
+      expect(listed?.history.at(-1)).toMatchObject({ reason: '30 日的来电导入晚了' });
+
+      // A call of the 30th imported meanwhile: the month closes again, in the same record, counting it.
+      await calls.saveCall({
+        record: queuedCall({ hour: 16, outcome: 'answered', waitSec: 3, talkSec: 80, day: '2026-11-30' }),
+      });
+      clock = new Date(clock.getTime() + 3_600_000);
+      const reclosed = await close({ kind: 'month', start: '2026-11' });
+      expect(reclosed.status).toBe(201);
+      expect(reclosed.body.closing).toMatchObject({
+        id: recordId,
+        status: 'closed',
+        calls: { offered: 8, answered: 6 },
+        reopenCount: 1,
+        closedAt: clock.getTime(),
+      });
+      // And the supervisor's console receives the new close.
+      await until('the console to receive the new close', async () => {
+        const view = await viewStoredRecord({ store: lead.store, recordId, deviceId: null });
+        return (view?.accepted as ClosingState | null | undefined)?.calls.offered === 8;
+      });
+    } finally {
+      await seat.stop();
+      await lead.stop();
+      await served.stop();
+    }
+  }, 60_000);
 });

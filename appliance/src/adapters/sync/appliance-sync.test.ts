@@ -1,101 +1,10 @@
-import { createId, findCatalogueItemFacts } from '@jiazheng/sync/domain';
-import {
-  captureUpdate,
-  createDeviceToken,
-  exportPublicKey,
-  fieldsOf,
-  generateDeviceKeys,
-  loadRecordDoc,
-  proposeCommand,
-  sequenceRecord,
-} from '@jiazheng/sync/records';
-import type { WebSocketLike } from '@jiazheng/sync/relay';
+import { createId } from '@jiazheng/sync/domain';
+import { captureUpdate, createDeviceToken, fieldsOf, loadRecordDoc } from '@jiazheng/sync/records';
 import { MemoryRecordStore } from '@jiazheng/sync/storage/memory';
 import { afterEach, expect, test } from 'vitest';
-import type { DeviceKey } from '@jiazheng/sync/node';
 import { ApplianceSync } from './appliance-sync';
 import { PublishingRecordStore } from './publishing-record-store';
-
-const quiet = { info: () => {}, error: () => {} };
-
-async function makeKey(deviceId: string): Promise<DeviceKey> {
-  const keys = await generateDeviceKeys({ extractable: false });
-  return { deviceId, publicKey: await exportPublicKey({ key: keys.publicKey }), privateKey: keys.privateKey };
-}
-
-/** A directory record as the hub would make it, listing the given users' devices. */
-async function directoryOf(options: {
-  hub: DeviceKey;
-  people: Array<{ key: DeviceKey; userId: string; role: string; countyCode: string | null; kind: string }>;
-}): Promise<{ directoryId: string; updates: Uint8Array[] }> {
-  const directoryId = `directory:hub:${createId()}`;
-  const doc = loadRecordDoc({ recordId: directoryId, update: null });
-  const actor = { userId: 'hub', role: 'system' };
-  const updates: Uint8Array[] = [];
-  let at = Date.now();
-  const propose = async (type: string, payload: unknown) => {
-    const { update } = await proposeCommand({
-      doc,
-      recordId: directoryId,
-      device: options.hub,
-      actor,
-      type,
-      payload,
-      at: at++,
-    });
-    updates.push(update);
-  };
-  await propose('createDirectory', { directoryId });
-  for (const p of options.people) {
-    await propose('registerUser', {
-      userId: p.userId,
-      name: p.userId,
-      role: p.role,
-      countyCode: p.countyCode,
-    });
-    await propose('enrolDevice', {
-      deviceId: p.key.deviceId,
-      kind: p.kind,
-      publicKey: p.key.publicKey,
-      userId: p.userId,
-    });
-  }
-  const { update } = await sequenceRecord({
-    doc,
-    recordId: directoryId,
-    directory: null,
-    registry: {
-      findItem: findCatalogueItemFacts,
-      findEnterprise: () => undefined,
-      findWorker: () => undefined,
-    },
-    trusted: [
-      {
-        deviceId: options.hub.deviceId,
-        publicKey: options.hub.publicKey,
-        userId: 'hub',
-        role: 'system',
-        countyCode: null,
-      },
-    ],
-  });
-  updates.push(update);
-  return { directoryId, updates };
-}
-
-/** A WebSocket that never connects: the hub is unreachable. */
-class UnreachableSocket implements WebSocketLike {
-  binaryType = 'arraybuffer';
-  readonly readyState = 0;
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  send(): void {}
-  close(code = 1000, reason = ''): void {
-    this.onclose?.({ code, reason });
-  }
-}
+import { directoryOf, makeKey, quiet, UnreachableSocket } from './test-support';
 
 const running: ApplianceSync[] = [];
 afterEach(async () => {

@@ -238,6 +238,11 @@ export type NewComplaintRequest = {
   timeLimitDays?: number;
 };
 
+/** One step of a closing: `by` is who signed it off (a close) or reopened it (a console's user id). */
+export type PeriodClosingEvent =
+  | { action: 'closed'; at: number; by: string }
+  | { action: 'reopened'; at: number; by: string; reason: string };
+
 /** A county's closing of a day or a month, as the appliance lists it (`GET /api/periods`). */
 export type PeriodClosing = {
   id: string;
@@ -255,6 +260,8 @@ export type PeriodClosing = {
   closedBy: string;
   closedAt: number;
   reopenCount: number;
+  /** Every close and reopening, oldest first (the closing record's own history). */
+  history: PeriodClosingEvent[];
   rates: {
     answeredWithin15sRate: number | null;
     abandonRate: number | null;

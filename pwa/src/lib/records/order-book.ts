@@ -1,5 +1,7 @@
 import {
   createId,
+  DomainError,
+  DomainErrorCode,
   findItem,
   formatRecordId,
   rankEnterprises,
@@ -15,6 +17,7 @@ import type { RecordStore } from '@jiazheng/sync/storage';
 import { writable, type Readable } from 'svelte/store';
 import type { DeviceEnrolment } from '../api/types';
 import type { CachedRecordView, OrderRow, RecordConflict, RecordViewCache } from '../domain/order-rows';
+import type { ProposalDecision } from '../domain/period-reopen';
 
 /** Records are listed from the store in pages of this many. */
 const PAGE = 500;
@@ -181,6 +184,53 @@ export class OrderBook {
     await this.refresh({ recordId: options.recordId });
     this.#options.onLocalChange({ recordId: options.recordId });
     return proposalId;
+  }
+
+  /**
+   * Proposes reopening a closed period: signed by this device as the logged-in user, stored at once and
+   * pushed by the sync; the appliance, the closing's home, decides it (a supervisor's only). A closing is
+   * not an order: the book's views do not change, so there is nothing to refresh.
+   */
+  async reopenPeriod(options: { closingId: string; reason: string }): Promise<string> {
+    const { store, device, enrolment } = this.#options;
+    const held = await viewStoredRecord({ store, recordId: options.closingId, deviceId: device.deviceId });
+    // Proposing on a record this browser does not hold would reopen nothing it could show, and a
+    // proposal on a state the home never had is refused: wait for the sync to bring the closing.
+    if (held === null || held.accepted === null) {
+      throw new DomainError({
+        code: DomainErrorCode.notFound,
+        field: 'closingId',
+        message: `closingId: ${options.closingId} has not reached this browser yet`,
+      });
+    }
+    const { proposalId } = await proposeToStore({
+      store,
+      recordId: options.closingId,
+      device,
+      actor: { userId: enrolment.userId, role: enrolment.role },
+      type: 'reopenPeriod',
+      payload: { reason: options.reason },
+      at: (this.#options.now ?? Date.now)(),
+    });
+    this.#options.onLocalChange({ recordId: options.closingId });
+    return proposalId;
+  }
+
+  /** Where this device's proposal on a record stands, as far as the home's decisions have synced here. */
+  async decisionOf(options: { recordId: string; proposalId: string }): Promise<ProposalDecision> {
+    const view = await viewStoredRecord({
+      store: this.#options.store,
+      recordId: options.recordId,
+      deviceId: this.#options.device.deviceId,
+    });
+    if (view === null) return { outcome: 'pending' };
+    const refused = view.conflicts.find((c) => c.proposal.id === options.proposalId);
+    if (refused !== undefined) {
+      const { code, field, message } = refused.entry;
+      return { outcome: 'rejected', code, field, message };
+    }
+    if (view.pending.some((p) => p.id === options.proposalId)) return { outcome: 'pending' };
+    return { outcome: 'accepted' };
   }
 
   /**
