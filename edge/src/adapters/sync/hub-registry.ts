@@ -26,6 +26,13 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
   readonly #store: RecordStore;
   readonly #db: ProjectionDatabase;
   readonly #propose: HubSync['propose'];
+  /**
+   * The accepted states of the enterprise, inspection and complaint records as last decoded, with the seq
+   * of the store's copy they were decoded from. The credit lists and the registry's list read every such
+   * record; one whose seq has not moved since is the same bytes, so it is not read and decoded again
+   * (about 1.5 ms a record: at 3,000 enterprises and a few thousand inspections and complaints, seconds).
+   */
+  readonly #states = new Map<string, { seq: number; state: unknown }>();
 
   constructor(options: { store: RecordStore; db: ProjectionDatabase; propose: HubSync['propose'] }) {
     this.#store = options.store;
@@ -35,10 +42,8 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
 
   async listEnterprises(): Promise<EnterpriseState[]> {
     const found: EnterpriseState[] = [];
-    for await (const recordId of this.#listRecordIds({ prefix: 'enterprise:' })) {
-      const state = (await this.#readSnapshot({ recordId }))?.state;
-      if (state) found.push(state as EnterpriseState);
-    }
+    for await (const state of this.#listStates({ prefix: 'enterprise:' }))
+      found.push(state as EnterpriseState);
     return found;
   }
 
@@ -126,9 +131,8 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
       .groupBy(workers.enterpriseId);
     const rosterBy = new Map(roster.map((r) => [r.enterpriseId, r]));
     const inspectionsBy = new Map<string, InspectionState[]>();
-    for await (const recordId of this.#listRecordIds({ prefix: 'inspection:' })) {
-      const state = (await this.#readSnapshot({ recordId }))?.state as InspectionState | null | undefined;
-      if (!state) continue;
+    for await (const found of this.#listStates({ prefix: 'inspection:' })) {
+      const state = found as InspectionState;
       inspectionsBy.set(state.enterpriseId, [...(inspectionsBy.get(state.enterpriseId) ?? []), state]);
     }
     const complaints = await this.#readUpheldComplaints();
@@ -160,9 +164,9 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
    */
   async #readUpheldComplaints(): Promise<Map<string, { points: number }[]>> {
     const byEnterprise = new Map<string, ComplaintState[]>();
-    for await (const recordId of this.#listRecordIds({ prefix: 'complaint:' })) {
-      const state = (await this.#readSnapshot({ recordId }))?.state as ComplaintState | null | undefined;
-      if (!state?.enterpriseId) continue;
+    for await (const found of this.#listStates({ prefix: 'complaint:' })) {
+      const state = found as ComplaintState;
+      if (!state.enterpriseId) continue;
       byEnterprise.set(state.enterpriseId, [...(byEnterprise.get(state.enterpriseId) ?? []), state]);
     }
     return new Map(
@@ -184,11 +188,30 @@ export class HubRegistry implements RegistryRecords, CreditFactsSource {
     }
   }
 
-  async *#listRecordIds(options: { prefix: string }): AsyncGenerator<string> {
+  /** The accepted state of every record of a kind (none for a record with no accepted state yet). */
+  async *#listStates(options: { prefix: string }): AsyncGenerator<unknown> {
+    for await (const { recordId, seq } of this.#listChanges(options)) {
+      let known = this.#states.get(recordId);
+      if (known?.seq !== seq) {
+        const record = await this.#store.readRecord({ recordId });
+        if (!record) continue;
+        const doc = loadRecordDoc({ recordId, update: record.update });
+        try {
+          known = { seq: record.seq, state: readRecordSnapshot({ doc, recordId }).state };
+        } finally {
+          doc.destroy();
+        }
+        this.#states.set(recordId, known);
+      }
+      if (known.state) yield known.state;
+    }
+  }
+
+  async *#listChanges(options: { prefix: string }): AsyncGenerator<{ recordId: string; seq: number }> {
     let after = 0;
     for (;;) {
       const changes = await this.#store.listChanges({ after, limit: PAGE_SIZE, prefixes: [options.prefix] });
-      for (const change of changes) yield change.recordId;
+      for (const change of changes) yield change;
       const last = changes.at(-1);
       if (!last || changes.length < PAGE_SIZE) return;
       after = last.seq;
