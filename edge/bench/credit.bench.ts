@@ -729,7 +729,7 @@ try {
       'attendance, session 1',
       trainees.map((participantId) => ({
         type: 'recordAttendance',
-        payload: { participantId, session: 0, present: true },
+        payload: { session: 0, marks: [{ participantId, present: true }] },
       })),
       10,
     ),
@@ -740,7 +740,7 @@ try {
       'attendance, session 2',
       trainees.map((participantId, i) => ({
         type: 'recordAttendance',
-        payload: { participantId, session: 1, present: i % 10 !== 9 },
+        payload: { session: 1, marks: [{ participantId, present: i % 10 !== 9 }] },
       })),
       10,
     ),

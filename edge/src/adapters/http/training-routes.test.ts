@@ -277,24 +277,33 @@ test('a pre-post course from schedule to the training gate', async () => {
   expect(enrolled.participants.map((p) => p.name)).toEqual(['周阿姨', '吴阿姨', '王经理']);
 
   const early = await act(recordId, 'recordAttendance', {
-    participantId: passing,
     session: 0,
-    present: true,
+    marks: [{ participantId: passing, present: true }],
   });
   expect(early.status).toBe(409);
   expect(errorOf(early.body).field).toBe('payload.session');
 
-  // The first day: both attend. The second: only the first worker comes, and sits the exam.
+  // The first day: both attend, one register. The second: only the first worker comes, and sits the exam.
   clock.offset = DAY + HOUR;
-  for (const workerId of [passing, absent]) {
-    expect(
-      (await act(recordId, 'recordAttendance', { participantId: workerId, session: 0, present: true }))
-        .status,
-    ).toBe(200);
-  }
+  const firstDay = await act(recordId, 'recordAttendance', {
+    session: 0,
+    marks: [passing, absent].map((participantId) => ({ participantId, present: true })),
+  });
+  expect(firstDay.status).toBe(200);
   clock.offset = 2 * DAY + HOUR;
-  await act(recordId, 'recordAttendance', { participantId: passing, session: 1, present: true });
-  await act(recordId, 'recordAttendance', { participantId: absent, session: 1, present: false });
+  const secondDay = await act(recordId, 'recordAttendance', {
+    session: 1,
+    marks: [
+      { participantId: passing, present: true },
+      { participantId: absent, present: false },
+    ],
+  });
+  expect(secondDay.status).toBe(200);
+  const bad = await act(recordId, 'recordAttendance', {
+    session: 1,
+    marks: [{ participantId: 'staff:9', present: true }],
+  });
+  expect([bad.status, errorOf(bad.body).field]).toEqual([404, 'payload.marks.0.participantId']);
   expect((await act(recordId, 'recordScore', { participantId: passing, examScore: 86 })).status).toBe(200);
   const tooEarly = await act(recordId, 'complete', {});
   expect(tooEarly.status).toBe(409);

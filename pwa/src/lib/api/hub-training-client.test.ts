@@ -59,7 +59,10 @@ describe('training at the hub', () => {
     expect((await api.scheduleCourse({ course })).code).toBe('GQPX-2026-12');
     const answer = await api.courseCommand({
       recordId: RECORD,
-      command: { type: 'recordAttendance', payload: { participantId: 'staff:1', session: 0, present: true } },
+      command: {
+        type: 'recordAttendance',
+        payload: { session: 0, marks: [{ participantId: 'staff:1', present: true }] },
+      },
     });
     expect(answer).toEqual({
       proposalId: 'p-1',
@@ -75,7 +78,7 @@ describe('training at the hub', () => {
     expect(bodyOf(calls[3])).toEqual(course);
     expect(bodyOf(calls[4])).toEqual({
       type: 'recordAttendance',
-      payload: { participantId: 'staff:1', session: 0, present: true },
+      payload: { session: 0, marks: [{ participantId: 'staff:1', present: true }] },
     });
     expect(headerOf(calls[4], 'authorization')).toBe('Bearer tok-5');
     expect(headerOf(calls[3], 'content-type')).toBe('application/json');

@@ -381,7 +381,11 @@ export type CourseEnrolment =
 export type CourseCommandRequest =
   | { type: 'enrol'; payload: { participant: CourseEnrolment } }
   | { type: 'withdraw'; payload: { participantId: string; reason: string } }
-  | { type: 'recordAttendance'; payload: { participantId: string; session: number; present: boolean } }
+  | {
+      type: 'recordAttendance';
+      /** One session's register: every participant marked in one act (or just one, to correct it). */
+      payload: { session: number; marks: Array<{ participantId: string; present: boolean }> };
+    }
   | { type: 'recordScore'; payload: { participantId: string; examScore: number } }
   | { type: 'complete'; payload: Record<string, never> }
   | { type: 'cancel'; payload: { reason: string } };

@@ -3,7 +3,9 @@ import type { Course, CourseParticipant, EnterpriseRow, WorkerRow } from '../api
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import {
+  allPresentCommand,
   attendanceCell,
+  attendanceCommand,
   attendanceSummary,
   buildCancelCommand,
   buildEnrolCommand,
@@ -284,6 +286,38 @@ describe('the attendance cell', () => {
     expect(
       attendanceCell({ participant: participant({ attendance: [true, true] }), session: 0, actions: done }),
     ).toMatchObject({ state: 'present', disabled: true });
+  });
+
+  test("a cell's click is a one-line register; 全部出勤 marks everyone not yet recorded, in one act", () => {
+    const one = participant({ participantId: 'staff:1' });
+    expect(attendanceCommand({ participant: one, session: 1, present: false })).toEqual({
+      type: 'recordAttendance',
+      payload: { session: 1, marks: [{ participantId: 'staff:1', present: false }] },
+    });
+    const class_ = course({
+      participants: [
+        participant({ participantId: 'staff:1', attendance: [null, null] }),
+        participant({ participantId: 'staff:2', attendance: [false, null] }),
+        participant({ participantId: 'staff:3', attendance: [true, null] }),
+        participant({
+          participantId: 'staff:4',
+          attendance: [null, null],
+          withdrawnAt: DAY1_9,
+          withdrawReason: '病',
+        }),
+      ],
+    });
+    // The one marked absent stays absent, the one present is not sent again, the withdrawn one is left out.
+    expect(allPresentCommand({ course: class_, session: 0 })).toEqual({
+      type: 'recordAttendance',
+      payload: { session: 0, marks: [{ participantId: 'staff:1', present: true }] },
+    });
+    expect(allPresentCommand({ course: class_, session: 1 })?.payload).toEqual({
+      session: 1,
+      marks: ['staff:1', 'staff:2', 'staff:3'].map((participantId) => ({ participantId, present: true })),
+    });
+    const allMarked = course({ participants: [participant({ attendance: [true, false] })] });
+    expect(allPresentCommand({ course: allMarked, session: 0 })).toBeNull();
   });
 
   test('the summary counts sessions present', () => {

@@ -228,6 +228,31 @@ export function attendanceCell(options: {
   };
 }
 
+/** One cell's click: that participant's mark for the session, as a one-line register. */
+export function attendanceCommand(options: {
+  participant: CourseParticipant;
+  session: number;
+  present: boolean;
+}): CourseCommandRequest {
+  const { participant, session, present } = options;
+  return {
+    type: 'recordAttendance',
+    payload: { session, marks: [{ participantId: participant.participantId, present }] },
+  };
+}
+
+/**
+ * 全部出勤: everyone still on the course and not yet marked present is marked present in one act; null when
+ * there is nobody left to mark (those marked absent stay absent: the officer took them so on purpose).
+ */
+export function allPresentCommand(options: { course: Course; session: number }): CourseCommandRequest | null {
+  const { course, session } = options;
+  const marks = course.participants
+    .filter((p) => p.withdrawnAt === null && (p.attendance[session] ?? null) === null)
+    .map((p) => ({ participantId: p.participantId, present: true }));
+  return marks.length === 0 ? null : { type: 'recordAttendance', payload: { session, marks } };
+}
+
 /** Sessions attended of those recorded: `3/4`, for the officer's eye (the hub decides the 80 %). */
 export function attendanceSummary(options: { participant: CourseParticipant }): {
   present: number;

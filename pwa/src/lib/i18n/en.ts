@@ -1181,6 +1181,8 @@ export const en: Translation<typeof zhCN> = {
     enrolled: '{{name}} enrolled',
     courseFull: 'The course is full.',
     complete: 'Complete',
+    allPresent: 'All present',
+    allPresentHint: 'Session {{n}}: mark everyone not yet recorded as present',
     completeConfirm:
       'Complete the course? Attendance and scores cannot change afterwards; workers who passed get the training on their record.',
     completeYes: 'Complete the course',

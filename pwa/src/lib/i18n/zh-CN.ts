@@ -1142,6 +1142,8 @@ export const zhCN = {
     enrolled: '{{name}} 已报名',
     courseFull: '名额已满，不能再报名。',
     complete: '结业',
+    allPresent: '全部出勤',
+    allPresentHint: '第 {{n}} 次课：尚未登记的学员全部记为出勤',
     completeConfirm: '确认结业？结业后考勤和成绩不能再改，合格的从业人员将记入培训档案。',
     completeYes: '确认结业',
     completeWait: '最后一次课结束后（{{at}}）才能结业。',

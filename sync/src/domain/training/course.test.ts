@@ -96,7 +96,7 @@ function attendAll(state: CourseState, participantId: string, upTo = sessions.le
   for (let i = 0; i < upTo; i++) {
     s = must(s, {
       type: 'recordAttendance',
-      payload: { participantId, session: i, present: true },
+      payload: { session: i, marks: [{ participantId, present: true }] },
       at: sessions[i]!.startsAt + hour,
     });
   }
@@ -199,19 +199,52 @@ describe('enrolment', () => {
 describe('attendance, scores and completion', () => {
   test('attendance is recorded only once its session has started, for an enrolled participant', () => {
     const s = scheduledWithTwo();
-    const early = {
-      type: 'recordAttendance',
-      payload: { participantId: workerA, session: 0, present: true },
-    };
+    const mark = (participantId: string, present = true) => ({ participantId, present });
+    const early = { type: 'recordAttendance', payload: { session: 0, marks: [mark(workerA)] } };
     expect(refused(s, { ...early, at: sessions[0]!.startsAt - 1 }).message).toMatch(/not started yet/);
     expect(refused(s, { ...early, payload: { ...early.payload, session: 5 }, at: after }).field).toBe(
       'payload.session',
     );
-    expect(
-      refused(s, { ...early, payload: { ...early.payload, participantId: 'staff:9' }, at: after }).code,
-    ).toBe('not_found');
     const marked = must(s, { ...early, at: sessions[0]!.startsAt });
     expect(marked.participants[0]?.attendance).toEqual([true, null, null, null, null]);
+  });
+
+  test("a session's register marks the whole class in one act, or refuses it whole", () => {
+    const s = scheduledWithTwo();
+    const at = sessions[1]!.startsAt;
+    const register = (marks: unknown[]) => ({ type: 'recordAttendance', payload: { session: 1, marks }, at });
+    const both = must(
+      s,
+      register([
+        { participantId: workerA, present: true },
+        { participantId: workerB, present: false },
+      ]),
+    );
+    expect(both.participants.map((p) => p.attendance[1])).toEqual([true, false]);
+    // A later correction of one participant leaves the others as they were.
+    const corrected = must(both, register([{ participantId: workerB, present: true }]));
+    expect(corrected.participants.map((p) => p.attendance[1])).toEqual([true, true]);
+    // One unknown participant refuses the register, naming its mark; nothing of it is applied.
+    const unknown = refused(
+      s,
+      register([
+        { participantId: workerA, present: true },
+        { participantId: 'staff:9', present: true },
+      ]),
+    );
+    expect([unknown.code, unknown.field]).toEqual(['not_found', 'payload.marks.1.participantId']);
+    const withdrawn = must(s, { type: 'withdraw', payload: { participantId: workerB, reason: '生病' } });
+    expect(refused(withdrawn, register([{ participantId: workerB, present: true }])).code).toBe('conflict');
+    expect(refused(s, register([])).field).toBe('command.payload.marks');
+    expect(
+      refused(
+        s,
+        register([
+          { participantId: workerA, present: true },
+          { participantId: workerA, present: false },
+        ]),
+      ).field,
+    ).toBe('command.payload.marks');
   });
 
   test('the score waits for the last session; completion waits for its end', () => {
@@ -326,7 +359,7 @@ test('replaying the accepted log gives the home’s state', () => {
     { ...enrolWorker(workerA), at: t0 + 1 },
     {
       type: 'recordAttendance',
-      payload: { participantId: workerA, session: 0, present: false },
+      payload: { session: 0, marks: [{ participantId: workerA, present: false }] },
       at: sessions[0]!.startsAt,
     },
     { type: 'cancel', payload: { reason: '讲师生病' }, at: sessions[0]!.endsAt },

@@ -118,16 +118,23 @@ export const courseCommandSchema = z.discriminatedUnion('type', [
     type: z.literal('withdraw'),
     payload: z.object({ participantId: participantIdSchema, reason: reasonSchema }),
   }),
+  // One act per session's register: a whole class marked at once (or one participant corrected) is one
+  // proposal, so a course of hundreds does not grow by one proposal a tick.
   commandEnvelopeSchema.extend({
     type: z.literal('recordAttendance'),
     payload: z.object({
-      participantId: participantIdSchema,
       session: z
         .number()
         .int()
         .min(0)
         .max(maxCourseSessions - 1),
-      present: z.boolean(),
+      marks: z
+        .array(z.object({ participantId: participantIdSchema, present: z.boolean() }))
+        .min(1, 'mark at least one participant')
+        .max(maxCourseCapacity)
+        .refine((marks) => new Set(marks.map((m) => m.participantId)).size === marks.length, {
+          message: 'each participant at most once',
+        }),
     }),
   }),
   commandEnvelopeSchema.extend({
@@ -255,20 +262,23 @@ function checkKind(p: ScheduleCoursePayload): Result<null> {
 function findParticipant(options: {
   state: CourseState;
   participantId: string;
+  /** Where the payload names the participant (a register names each in `payload.marks.N`). */
+  field?: string;
 }): Result<{ index: number; participant: CourseParticipant }> {
+  const field = options.field ?? 'payload.participantId';
   const index = options.state.participants.findIndex((p) => p.participantId === options.participantId);
   const participant = options.state.participants[index];
   if (participant === undefined) {
     return rejectWith({
       code: DomainErrorCode.notFound,
-      field: 'payload.participantId',
+      field,
       message: `${options.participantId} is not enrolled on this course`,
     });
   }
   if (participant.withdrawnAt !== null) {
     return rejectWith({
       code: DomainErrorCode.conflict,
-      field: 'payload.participantId',
+      field,
       message: `${options.participantId} has withdrawn from this course`,
     });
   }
@@ -413,7 +423,7 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
     apply: ({ state, command, context }) => {
       const central = checkCentral({ context });
       if (!central.ok) return central;
-      const { participantId, session, present } = command.payload;
+      const { session, marks } = command.payload;
       const when = state.sessions[session];
       if (when === undefined) {
         return rejectWith({
@@ -428,13 +438,20 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
           message: `session ${session} has not started yet: attendance is recorded once it has`,
         });
       }
-      const found = findParticipant({ state, participantId });
-      if (!found.ok) return found;
-      const { index, participant } = found.value;
-      const attendance = participant.attendance.map((a, i) => (i === session ? present : a));
-      return touch(state, command.at, {
-        participants: replaceParticipant({ state, index, participant: { ...participant, attendance } }),
-      });
+      // The whole register or nothing: one unknown or withdrawn participant refuses it, naming the mark.
+      let participants = state.participants;
+      for (const [i, mark] of marks.entries()) {
+        const found = findParticipant({
+          state,
+          participantId: mark.participantId,
+          field: `payload.marks.${i}.participantId`,
+        });
+        if (!found.ok) return found;
+        const { index, participant } = found.value;
+        const attendance = participant.attendance.map((a, k) => (k === session ? mark.present : a));
+        participants = participants.map((p, k) => (k === index ? { ...participant, attendance } : p));
+      }
+      return touch(state, command.at, { participants });
     },
   },
   recordScore: {
