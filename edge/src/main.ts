@@ -262,6 +262,13 @@ async function main(): Promise<number> {
       stop: () => Promise.resolve(),
     });
     for (const service of services) await service.start();
+    // The first read of the credit lists decodes every registry record (seconds at national scale): done
+    // now, in the background, rather than by the first officer who opens them.
+    void credit.current().catch((error: unknown) => {
+      logger.error(
+        `credit lists: the warm-up failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
 
     const adminLine =
       config.adminToken !== undefined
