@@ -262,11 +262,12 @@ async function main(): Promise<number> {
       stop: () => Promise.resolve(),
     });
     for (const service of services) await service.start();
-    // The first read of the credit lists decodes every registry record (seconds at national scale): done
-    // now, in the background, rather than by the first officer who opens them.
-    void credit.current().catch((error: unknown) => {
+    // The first read of the credit lists decodes every registry record (seconds at national scale): the
+    // records are decoded now, in the background, so that read only decodes what changed since. (The lists
+    // themselves are not computed here: a list computed before the records arrive would be served as fresh.)
+    void registryRecords.readCreditFacts({ now: Date.now() }).catch((error: unknown) => {
       logger.error(
-        `credit lists: the warm-up failed: ${error instanceof Error ? error.message : String(error)}`,
+        `credit lists: decoding the registry at start failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
 
