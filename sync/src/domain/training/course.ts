@@ -208,6 +208,16 @@ function checkCentral(options: { context: CourseContext }): Result<null> {
   return ok(null);
 }
 
+/** Every course act is the centre's: the check runs before the act's own rules, as in each rule before. */
+function centrally<C>(
+  apply: (options: { state: CourseState; command: C; context: CourseContext }) => Result<CourseState>,
+): (options: { state: CourseState; command: C; context: CourseContext }) => Result<CourseState> {
+  return (options) => {
+    const central = checkCentral({ context: options.context });
+    return central.ok ? apply(options) : central;
+  };
+}
+
 /** Each kind's rules on what a course grants and whether it has an exam. */
 function checkKind(p: ScheduleCoursePayload): Result<null> {
   if (p.kind === CourseKind.prePost) {
@@ -305,9 +315,7 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
   schedule: {
     from: 'create',
     roles: staff,
-    apply: ({ command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ command }) => {
       const p = command.payload;
       const kind = checkKind(p);
       if (!kind.ok) return kind;
@@ -325,14 +333,12 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
         cancelReason: null,
         updatedAt: command.at,
       });
-    },
+    }),
   },
   enrol: {
     from: [CourseStatus.scheduled],
     roles: staff,
-    apply: ({ state, command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ state, command, context }) => {
       const input = command.payload.participant;
       if (activeCount(state) >= state.capacity) {
         return rejectWith({
@@ -397,14 +403,12 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
       return touch(state, command.at, {
         participants: [...state.participants.filter((p) => p.participantId !== participantId), participant],
       });
-    },
+    }),
   },
   withdraw: {
     from: [CourseStatus.scheduled],
     roles: staff,
-    apply: ({ state, command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ state, command }) => {
       const found = findParticipant({ state, participantId: command.payload.participantId });
       if (!found.ok) return found;
       const { index, participant } = found.value;
@@ -415,14 +419,12 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
           participant: { ...participant, withdrawnAt: command.at, withdrawReason: command.payload.reason },
         }),
       });
-    },
+    }),
   },
   recordAttendance: {
     from: [CourseStatus.scheduled],
     roles: staff,
-    apply: ({ state, command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ state, command }) => {
       const { session, marks } = command.payload;
       const when = state.sessions[session];
       if (when === undefined) {
@@ -452,14 +454,12 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
         participants = participants.map((p, k) => (k === index ? { ...participant, attendance } : p));
       }
       return touch(state, command.at, { participants });
-    },
+    }),
   },
   recordScore: {
     from: [CourseStatus.scheduled],
     roles: staff,
-    apply: ({ state, command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ state, command }) => {
       if (state.passMark === null) {
         return rejectWith({
           code: DomainErrorCode.invalidInput,
@@ -483,14 +483,12 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
           participant: { ...participant, examScore: command.payload.examScore },
         }),
       });
-    },
+    }),
   },
   complete: {
     from: [CourseStatus.scheduled],
     roles: staff,
-    apply: ({ state, command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ state, command }) => {
       if (command.at < lastSession(state).endsAt) {
         return rejectWith({
           field: 'command.type',
@@ -502,20 +500,18 @@ export const courseTransitions: TransitionTable<CourseState, CourseCommand, Cour
         completedAt: command.at,
         completedBy: command.actor.userId,
       });
-    },
+    }),
   },
   cancel: {
     from: [CourseStatus.scheduled],
     roles: staff,
-    apply: ({ state, command, context }) => {
-      const central = checkCentral({ context });
-      if (!central.ok) return central;
+    apply: centrally(({ state, command }) => {
       return touch(state, command.at, {
         status: CourseStatus.cancelled,
         cancelledAt: command.at,
         cancelReason: command.payload.reason,
       });
-    },
+    }),
   },
 };
 
